@@ -1,0 +1,100 @@
+"""The ``xuncha`` command: a thin layer over the library's functions.
+
+Exit codes: 0 success, 1 some input failed (each failure is reported on stderr), 2 usage
+error (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ._version import __version__
+from .errors import XunchaError
+
+__all__ = ["main"]
+
+_Handler = Callable[[argparse.Namespace], int]
+
+
+def _echo(line: str = "", *, err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(line + "\n")
+
+
+def _read(path: str) -> str:
+    from .encoding import decode_bytes
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise XunchaError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return decode_bytes(data, name=path).text
+
+
+def _cmd_normalize(args: argparse.Namespace) -> int:
+    from .normalize import normalize
+
+    status = 0
+    for path in args.files:
+        try:
+            script = None if args.script == "none" else args.script
+            result = normalize(_read(path), script=script)
+        except XunchaError as exc:
+            _echo(f"xuncha: {exc}", err=True)
+            status = 1
+            continue
+        if args.json:
+            record = {"file": path, **result.to_dict()}
+            if not args.changes:
+                record.pop("changes")
+            record.pop("original")
+            _echo(json.dumps(record, ensure_ascii=False))
+            continue
+        if len(args.files) > 1:
+            _echo(f"==> {path} <==")
+        _echo(result.text)
+        if args.changes:
+            _echo(f"\n--- {len(result.changes)} changes ---")
+            for c in result.changes:
+                _echo(f"{c.kind:<12}{c.span[0]:>8}-{c.span[1]:<8}{c.before!r} -> {c.after!r}")
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xuncha",
+        description="Mine Chinese reports on Party inspection work (巡视/巡察).",
+    )
+    parser.add_argument("--version", action="version", version=f"xuncha_nlp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("normalize", help="print the normalised text of report files",
+                       description="Print normalised text: simplified script, artefacts removed.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--changes", action="store_true", help="also list every change made")
+    p.add_argument("--script", default="t2s", choices=["t2s", "tw2s", "tw2sp", "hk2s", "none"],
+                   help="OpenCC conversion (default t2s; none keeps the script)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.set_defaults(handler=_cmd_normalize)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler: _Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        _echo("xuncha: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,662 @@
+"""Turn messy published text into clean simplified Chinese, remembering where every
+character came from.
+
+``normalize`` runs a fixed sequence of small passes. Each pass either rewrites the text
+without changing its length (width, script) or records a sorted list of edits (deletions
+and replacements). Nothing per character is done in Python: the offset map is the list of
+edits itself, walked back with ``bisect`` when a caller asks for an original span, and the
+change list is only materialised when ``Normalized.changes`` is first read.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from . import resources
+
+if TYPE_CHECKING:
+    import opencc
+
+__all__ = ["SCRIPTS", "Change", "ChangeKind", "Normalized", "Script", "normalize"]
+
+Script = Literal["t2s", "tw2s", "tw2sp", "hk2s"]
+SCRIPTS: tuple[str, ...] = get_args(Script)
+ChangeKind = Literal[
+    "script", "pinyin", "punctuation", "width", "whitespace", "garbage", "furniture"
+]
+
+# --- character classes, built once from named fragments --------------------------------
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Full-width punctuation proper (，。、；：？！（）【】《》「」 …): never wants a space beside it.
+FW_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# Counts as Chinese for deciding whether a space between two characters is an artefact.
+CJK_LIKE = HAN + FW_PUNCT + "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
+HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+MARKS = ",，、;；:：。!！?？"
+ASCII_MARKS = ",;:?!"
+# Strongest first: the mark a reader expects when several clash (,。 → 。, 、, → 、).
+MARK_RANK = {"？": 0, "！": 0, "。": 1, "；": 2, "：": 3, "、": 4, "，": 5}
+TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
+GARBAGE_SYMBOLS = r"!#$%&*+,\-./:;<=>?@\\^_`|~"
+TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PLAIN_VOWEL = str.maketrans(
+    {**dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěè", "e"), **dict.fromkeys("īíǐì", "i"),
+     **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("ǖǘǚǜ", "ü"),
+     **dict.fromkeys("ńňǹ", "n"), "ḿ": "m"}
+)
+SYLLABLE = (
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|iao|ian|uai|uan|üan|van|ang|eng|ing|ong|ai|ei|ui|ao|ou|iu|ie|üe"
+    r"|ue|ve|er|an|en|in|un|ün|vn|ia|ua|uo|a|o|e|i|u|ü|v)|ng|n|m)[1-5]?"
+)
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_RE_CONTROL = re.compile(f"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{ZERO_WIDTH}]+")
+_RE_CR = re.compile("\r\n?")
+_RE_FFFD = re.compile(f"[{GARBAGE_SYMBOLS}]{{0,4}}(?:\ufffd[{GARBAGE_SYMBOLS}]{{0,4}})+")
+_RE_BRACKET = re.compile("[(（]([^()（）\n]{1,30})[)）]")
+_RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
+_RE_HAN = re.compile(f"[{HAN}]")
+_RE_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e]")
+_RE_FW_POINT = re.compile("(?<=[0-9\uff10-\uff19])\uff0e(?=[0-9\uff10-\uff19])")
+_WIDTH = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     "\uff05": "%", "\u3000": " "}
+)
+_RE_MARKS = re.compile(
+    f"[{ASCII_MARKS}](?:[{HSPACE}]*[{MARKS}])*|[{MARKS}](?:[{HSPACE}]*[{MARKS}])+"
+)
+_RE_SPACE = re.compile(f"[{HSPACE}\n]+")
+_RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
+_RE_FW_PUNCT = re.compile(f"[{FW_PUNCT}]")
+_RE_CLOSERS = re.compile(f"[{HAN}”’」』）)》〉]")
+_RE_KEY_DROP = re.compile(f"[{HSPACE}\u200b]+")
+_RE_EXACT_DROP = re.compile(
+    f"[{HSPACE}【】\\[\\]（）()〔〕<>《》|｜/·•.,，、:：;；!！?？\"'“”‘’\\-—_]+"
+)
+
+FURNITURE_MAX_LINE = 80
+FURNITURE_MAX_LINES = 15
+
+
+# --- results ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    """One edit made by :func:`normalize`.
+
+    ``span`` is the (start, end) of the edited text in the ORIGINAL string, ``before`` is
+    ``original[start:end]`` and ``after`` what the pass put in its place.
+    """
+
+    kind: ChangeKind
+    span: tuple[int, int]
+    before: str
+    after: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "span": list(self.span), "before": self.before,
+                "after": self.after}
+
+
+@dataclass(frozen=True)
+class _Edits:
+    """A pass that changed lengths: its edits, sorted and non-overlapping.
+
+    ``ins``/``ine`` are edit bounds in the pass's input, ``outs``/``oute`` in its output.
+    A replacement of equal length maps character for character; any other maps every output
+    character to the whole input range it replaced.
+    """
+
+    kinds: list[ChangeKind]
+    ins: list[int]
+    ine: list[int]
+    outs: list[int]
+    oute: list[int]
+    after: list[str]
+
+    def back_char(self, i: int) -> tuple[int, int]:
+        k = bisect_right(self.outs, i) - 1
+        if k < 0:
+            return i, i + 1
+        os_, oe = self.outs[k], self.oute[k]
+        if i < oe:
+            is_, ie = self.ins[k], self.ine[k]
+            if oe - os_ == ie - is_:
+                j = is_ + i - os_
+                return j, j + 1
+            return is_, ie
+        j = self.ine[k] + i - oe
+        return j, j + 1
+
+    def back_pos(self, p: int) -> int:
+        k = bisect_right(self.outs, p) - 1
+        if k < 0:
+            return p
+        os_, oe = self.outs[k], self.oute[k]
+        if p < oe:
+            is_, ie = self.ins[k], self.ine[k]
+            return is_ + (p - os_ if oe - os_ == ie - is_ else 0)
+        return self.ine[k] + p - oe
+
+
+@dataclass(frozen=True)
+class _Rewrite:
+    """A pass that kept every length (width, script): before and after, diffed lazily."""
+
+    kind: ChangeKind
+    before: str
+    after: str
+
+    def back_char(self, i: int) -> tuple[int, int]:
+        return i, i + 1
+
+    def back_pos(self, p: int) -> int:
+        return p
+
+
+_Pass = _Edits | _Rewrite
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The result of :func:`normalize`: clean text plus the way back to the original.
+
+    ``original_span(start, end)`` maps any span of ``text`` to the span of ``original`` it
+    came from; ``changes`` lists every edit, each with its kind and original span.
+    """
+
+    text: str
+    original: str
+    _passes: tuple[_Pass, ...] = field(default=(), repr=False, compare=False)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``original`` that ``text[start:end]`` came from.
+
+        A non-empty span maps to the range from the origin of its first character to the end
+        of the origin of its last one, so deleted artefacts inside are covered and deleted
+        artefacts after it are not. An empty span maps to an empty span at the insertion point.
+        """
+        start, end = _check_span(start, end, len(self.text))
+        if start == end:
+            p = start
+            for step in reversed(self._passes):
+                p = step.back_pos(p)
+            return p, p
+        lo, hi = start, end - 1
+        for step in reversed(self._passes):
+            lo = step.back_char(lo)[0]
+            hi = step.back_char(hi)[1] - 1
+        return lo, hi + 1
+
+    def original_text(self, start: int, end: int) -> str:
+        """``original`` at :meth:`original_span` of the span."""
+        s, e = self.original_span(start, end)
+        return self.original[s:e]
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        """Every edit, in pass order then position, with its original span."""
+        out: list[Change] = []
+        for n, step in enumerate(self._passes):
+            earlier = self._passes[:n]
+            for kind, s, e, after in _edits_of(step):
+                os_, oe = _back_span(earlier, s, e)
+                out.append(Change(kind, (os_, oe), self.original[os_:oe], after))
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "original": self.original,
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+def require_str(value: object, func: str) -> None:
+    """Raise ``TypeError`` naming ``func`` and the type unless ``value`` is a ``str``."""
+    if isinstance(value, str):
+        return
+    hint = (" (decode it first, e.g. with xuncha_nlp.read_text)"
+            if isinstance(value, (bytes, bytearray, memoryview)) else "")
+    raise TypeError(f"{func} takes str, not {type(value).__name__}{hint}")
+
+
+def _check_span(start: int, end: int, length: int) -> tuple[int, int]:
+    try:
+        start, end = operator.index(start), operator.index(end)
+    except TypeError:
+        raise TypeError(
+            f"original_span takes integer offsets, got {type(start).__name__} and "
+            f"{type(end).__name__}"
+        ) from None
+    if not 0 <= start <= end <= length:
+        raise ValueError(
+            f"span ({start}, {end}) is outside the normalised text: need 0 <= start <= end <= "
+            f"{length}"
+        )
+    return start, end
+
+
+def _back_span(passes: tuple[_Pass, ...], s: int, e: int) -> tuple[int, int]:
+    if s == e:
+        for step in reversed(passes):
+            s = step.back_pos(s)
+        return s, s
+    lo, hi = s, e - 1
+    for step in reversed(passes):
+        lo = step.back_char(lo)[0]
+        hi = step.back_char(hi)[1] - 1
+    return lo, hi + 1
+
+
+def _edits_of(step: _Pass) -> Iterator[tuple[ChangeKind, int, int, str]]:
+    """(kind, start, end, after) of each edit, in the pass's input coordinates."""
+    if isinstance(step, _Edits):
+        yield from zip(step.kinds, step.ins, step.ine, step.after, strict=True)
+        return
+    for s, e in _diff_runs(step.before, step.after):
+        yield step.kind, s, e, step.after[s:e]
+
+
+# --- the passes ---------------------------------------------------------------------------
+_Edit = tuple[int, int, str, ChangeKind]
+
+
+def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
+    """Apply sorted, non-overlapping edits; return the new text and the pass record."""
+    if not edits:
+        return text, None
+    pieces: list[str] = []
+    kinds: list[ChangeKind] = []
+    ins: list[int] = []
+    ine: list[int] = []
+    outs: list[int] = []
+    oute: list[int] = []
+    after: list[str] = []
+    pos = 0
+    out = 0
+    for s, e, repl, kind in edits:
+        pieces.append(text[pos:s])
+        out += s - pos
+        pieces.append(repl)
+        kinds.append(kind)
+        ins.append(s)
+        ine.append(e)
+        outs.append(out)
+        out += len(repl)
+        oute.append(out)
+        after.append(repl)
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces), _Edits(kinds, ins, ine, outs, oute, after)
+
+
+def _controls(text: str) -> list[_Edit]:
+    edits: list[_Edit] = []
+    for m in _RE_CONTROL.finditer(text):
+        kind: ChangeKind = "whitespace" if not m.group().strip(ZERO_WIDTH) else "garbage"
+        edits.append((m.start(), m.end(), "", kind))
+    if "\r" in text:
+        edits.extend((m.start(), m.end(), "\n", "whitespace") for m in _RE_CR.finditer(text))
+        edits.sort()
+    return edits
+
+
+@cache
+def _furniture_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    contains, prefix, exact = [], [], []
+    for cue, mode in resources.read_rows("furniture.tsv", 2):
+        key = _RE_KEY_DROP.sub("", cue.translate(_WIDTH))
+        if mode == "contains":
+            contains.append(key)
+        elif mode == "prefix":
+            prefix.append(key)
+        elif mode == "exact":
+            exact.append(_RE_EXACT_DROP.sub("", key))
+        else:
+            from .errors import LexiconError
+
+            raise LexiconError(
+                f"furniture.tsv: unknown mode {mode!r} for cue {cue!r}; use contains, prefix "
+                "or exact"
+            )
+    return tuple(contains), tuple(prefix), frozenset(exact)
+
+
+def _is_furniture(line: str) -> bool:
+    stripped = line.strip(HSPACE.replace("\\", "") + "\u3000 ")
+    if not stripped or len(stripped) > FURNITURE_MAX_LINE:
+        return False
+    key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped.translate(_WIDTH)))
+    contains, prefix, exact = _furniture_cues()
+    if any(c in key for c in contains):
+        return True
+    if key.lstrip("【[（(〔").startswith(prefix):
+        return True
+    return _RE_EXACT_DROP.sub("", key) in exact
+
+
+def _line_bounds(text: str, limit: int, *, from_end: bool) -> Iterator[tuple[int, int]]:
+    """(start, end-including-newline) of up to ``limit`` lines from one end of the text."""
+    if from_end:
+        end = len(text)
+        for _ in range(limit):
+            if end == 0:
+                return
+            nl = text.rfind("\n", 0, end - 1 if text[end - 1] == "\n" else end)
+            yield nl + 1, end
+            end = nl + 1
+    else:
+        start = 0
+        for _ in range(limit):
+            if start >= len(text):
+                return
+            nl = text.find("\n", start)
+            end = len(text) if nl < 0 else nl + 1
+            yield start, end
+            start = end
+
+
+def _furniture(text: str) -> list[_Edit]:
+    head = 0
+    for s, e in _line_bounds(text, FURNITURE_MAX_LINES, from_end=False):
+        line = text[s:e]
+        if line.strip():
+            if not _is_furniture(line):
+                break
+            head = e
+    tail = len(text)
+    for s, e in _line_bounds(text, FURNITURE_MAX_LINES, from_end=True):
+        if s < head:
+            break
+        line = text[s:e]
+        if line.strip():
+            if not _is_furniture(line):
+                break
+            tail = s
+    if head >= tail or not text[head:tail].strip():
+        return []  # never strip a text down to nothing: it may be all we were given
+    edits: list[_Edit] = []
+    if head:
+        edits.append((0, head, "", "furniture"))
+    if tail < len(text):
+        edits.append((tail, len(text), "", "furniture"))
+    return edits
+
+
+@cache
+def _mojibake() -> re.Pattern[str] | None:
+    runs = [row[0] for row in resources.read_rows("garbage.tsv", 1)]
+    return re.compile("|".join(map(re.escape, runs))) if runs else None
+
+
+def _garbage(text: str) -> list[_Edit]:
+    edits: list[_Edit] = []
+    if "\ufffd" in text:
+        edits.extend((m.start(), m.end(), "", "garbage") for m in _RE_FFFD.finditer(text))
+    moji = _mojibake()
+    if moji is not None and any(run[0] in text for run in moji.pattern.split("|")):
+        edits.extend((m.start(), m.end(), "", "garbage") for m in moji.finditer(text))
+        edits.sort()
+        merged: list[_Edit] = []
+        for ed in edits:
+            if merged and ed[0] < merged[-1][1]:
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], ed[1]), "", "garbage")
+            else:
+                merged.append(ed)
+        edits = merged
+    return edits
+
+
+def _pinyin_kind(inner: str) -> int:
+    """2 for a tone-marked pinyin annotation, 1 for a toneless single syllable, else 0."""
+    word = unicodedata.normalize("NFC", inner)
+    if word != word.lower():
+        return 0
+    toned = any(c in TONE_VOWELS for c in word) or any(c.isdigit() for c in word)
+    plain = word.translate(PLAIN_VOWEL)
+    if not _RE_PINYIN.fullmatch(plain):
+        return 0
+    if toned:
+        return 2
+    return 1 if " " not in plain and "'" not in plain and len(plain) >= 2 else 0
+
+
+def _pinyin(text: str) -> list[_Edit]:
+    if "(" not in text and "（" not in text:
+        return []
+    candidates: list[tuple[int, int, int]] = []
+    for m in _RE_BRACKET.finditer(text):
+        kind = _pinyin_kind(m.group(1))
+        if kind:
+            candidates.append((m.start(), m.end(), kind))
+    if not candidates:
+        return []
+    # A page that annotates with tone marks also annotates neutral-tone syllables without
+    # them; on a page with no tone-marked annotation, "(an)" is more likely a real bracket.
+    annotated_page = any(kind == 2 for _, _, kind in candidates)
+    edits: list[_Edit] = []
+    last_end = -1
+    for s, e, kind in candidates:
+        if kind == 1 and not annotated_page:
+            continue
+        if s == last_end or (s > 0 and _RE_HAN.match(text, s - 1)):
+            edits.append((s, e, "", "pinyin"))
+            last_end = e
+    return edits
+
+
+def _width(text: str) -> str:
+    if not _RE_WIDTH.search(text):
+        return text
+    if "\uff0e" in text:
+        text = _RE_FW_POINT.sub(".", text)
+    return text.translate(_WIDTH)
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    """The nearest non-space character from ``i`` in direction ``step`` ('' at the ends)."""
+    n = len(text)
+    while 0 <= i < n:
+        c = text[i]
+        if c not in HSPACE:
+            return c
+        i += step
+    return ""
+
+
+def _punctuation(text: str) -> list[_Edit]:
+    edits: list[_Edit] = []
+    for m in _RE_MARKS.finditer(text):
+        run = m.group()
+        marks = [c for c in run if c in MARKS]
+        left = _neighbour(text, m.start() - 1, -1)
+        right = _neighbour(text, m.end(), 1)
+        left_cjk = bool(left) and bool(_RE_CLOSERS.match(left) or _RE_FW_PUNCT.match(left))
+        right_han = bool(right) and bool(_RE_HAN.match(right))
+        ascii_left = left.isascii() and left.isalnum()
+        if not (left_cjk or (right_han and not ascii_left)):
+            continue
+        if len(marks) == 1:
+            repl = run.translate(TO_FULL)
+        else:
+            full = [c.translate(TO_FULL) for c in marks]
+            repl = min(full, key=lambda c: MARK_RANK.get(c, 9))
+        if repl != run:
+            edits.append((m.start(), m.end(), repl, "punctuation"))
+    return edits
+
+
+def _whitespace(text: str) -> list[_Edit]:
+    edits: list[_Edit] = []
+    n = len(text)
+    for m in _RE_SPACE.finditer(text):
+        s, e = m.span()
+        run = m.group()
+        newlines = run.count("\n")
+        if s == 0 or e == n:
+            repl = ""
+        elif newlines:
+            repl = "\n" if newlines == 1 else "\n\n"
+        else:
+            left, right = text[s - 1], text[e]
+            if _RE_FW_PUNCT.match(left) or _RE_FW_PUNCT.match(right) or (
+                _RE_CJK_LIKE.match(left) and _RE_CJK_LIKE.match(right)
+            ):
+                repl = ""
+            else:
+                repl = " "
+        if repl != run:
+            edits.append((s, e, repl, "whitespace"))
+    return edits
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    import opencc
+
+    return opencc.OpenCC(f"{config}.json")
+
+
+@cache
+def _script_fixes() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    for wrong, right in resources.read_rows("script_fixes.tsv", 2):
+        if len(wrong) != len(right):
+            from .errors import LexiconError
+
+            raise LexiconError(
+                f"script_fixes.tsv: {wrong!r} and {right!r} differ in length; a fix must keep "
+                "the length"
+            )
+        table[wrong] = right
+    words = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))), table
+
+
+def _convert_lines(text: str, conv: opencc.OpenCC) -> list[_Edit]:
+    """Edits for a conversion that changed the text's length (phrase tables such as tw2sp).
+
+    Lines that kept their length change character for character; in the others,
+    character-by-character conversion keeps positions, and the phrase-level result is aligned
+    to it so that only the phrases that changed length map to whole ranges.
+    """
+    from difflib import SequenceMatcher
+
+    edits: list[_Edit] = []
+    base = 0
+    for line in text.split("\n"):
+        conv_line = conv.convert(line)
+        if conv_line == line:
+            pass
+        elif len(conv_line) == len(line):
+            edits.extend((base + s, base + e, conv_line[s:e], "script")
+                         for s, e in _diff_runs(line, conv_line))
+        else:
+            singles = [conv.convert(c) for c in line]
+            charwise = "".join(c if len(c) == 1 else o for c, o in zip(singles, line, strict=True))
+            sm = SequenceMatcher(None, charwise, conv_line, autojunk=False)
+            for tag, i1, i2, j1, j2 in sm.get_opcodes():
+                if tag == "equal":
+                    edits.extend((base + i1 + s, base + i1 + e, conv_line[j1 + s:j1 + e], "script")
+                                 for s, e in _diff_runs(line[i1:i2], conv_line[j1:j2]))
+                    continue
+                if i1 == i2:  # a pure insertion is attached to the character before it
+                    if i1 == 0:
+                        i2, j2 = 1, j2 + 1
+                    else:
+                        i1, j1 = i1 - 1, j1 - 1
+                edits.append((base + i1, base + i2, conv_line[j1:j2], "script"))
+        base += len(line) + 1
+    # Attaching an insertion to its neighbour can make it touch the edit before; merge them.
+    merged: list[_Edit] = []
+    for ed in edits:
+        if merged and ed[0] < merged[-1][1]:
+            s0, _e0, r0, k0 = merged[-1]
+            overlap = merged[-1][1] - ed[0]
+            merged[-1] = (s0, ed[1], r0[: len(r0) - overlap] + ed[2], k0)
+        else:
+            merged.append(ed)
+    return merged
+
+
+def _diff_runs(a: str, b: str) -> list[tuple[int, int]]:
+    """(start, end) runs where two equal-length strings differ."""
+    import numpy as np
+
+    x = np.frombuffer(a.encode("utf-32-le"), dtype="<u4")
+    y = np.frombuffer(b.encode("utf-32-le"), dtype="<u4")
+    idx = np.flatnonzero(x != y)
+    if not idx.size:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _fix_script(text: str) -> str:
+    if "著" not in text:
+        return text
+    pattern, table = _script_fixes()
+    return pattern.sub(lambda m: table[m.group()], text)
+
+
+# --- the public function ------------------------------------------------------------------
+def normalize(text: str, *, script: Script | None = "t2s") -> Normalized:
+    """Clean a published report and keep the map back to it.
+
+    Passes, in order: control characters and line ends; page furniture at the start and end;
+    U+FFFD and mojibake runs; pinyin annotations after Han characters (監(jiān)督 → 監督);
+    full-width digits and letters; clashing or ASCII punctuation between Chinese characters;
+    spaces and blank lines; traditional → simplified with OpenCC (``script`` selects the
+    config: ``"t2s"``, ``"tw2s"``, ``"tw2sp"``, ``"hk2s"``; ``None`` keeps the script).
+
+    Never raises for a ``str``; idempotent; linear in the length of the text.
+    """
+    require_str(text, "normalize()")
+    if script is not None and script not in SCRIPTS:
+        raise ValueError(
+            f"unknown script {script!r}; choose one of {', '.join(SCRIPTS)} or None"
+        )
+    original = text
+    passes: list[_Pass] = []
+
+    edit_passes: tuple[Callable[[str], list[_Edit]], ...] = (
+        _controls, _furniture, _garbage, _pinyin)
+    for make in edit_passes:
+        text, record = _apply(text, make(text))
+        if record is not None:
+            passes.append(record)
+
+    widened = _width(text)
+    if widened != text:
+        passes.append(_Rewrite("width", text, widened))
+        text = widened
+
+    for make in (_punctuation, _whitespace):
+        text, record = _apply(text, make(text))
+        if record is not None:
+            passes.append(record)
+
+    if script is not None and text:
+        conv = _converter(script)
+        converted = conv.convert(text)
+        if len(converted) != len(text):
+            text, record = _apply(text, _convert_lines(text, conv))
+            if record is not None:
+                passes.append(record)
+            converted = text
+        fixed = _fix_script(converted)
+        if fixed != text:
+            passes.append(_Rewrite("script", text, fixed))
+            text = fixed
+
+    return Normalized(text, original, tuple(passes))
