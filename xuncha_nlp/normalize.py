@@ -14,9 +14,10 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from . import resources
@@ -35,10 +36,13 @@ ChangeKind = Literal[
 # --- character classes, built once from named fragments --------------------------------
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Full-width punctuation proper (，。、；：？！（）【】《》「」 …): never wants a space beside it.
-FW_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+# (Not ．, which may be a decimal point that the width pass only converts between digits.)
+FW_PUNCT = "\u3001-\u303f\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 # Counts as Chinese for deciding whether a space between two characters is an artefact.
 CJK_LIKE = HAN + FW_PUNCT + "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
 HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+HSPACE_SET = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | frozenset(map(chr, range(0x2000, 0x200B)))
+_HSPACE_CHARS = "".join(sorted(HSPACE_SET))
 MARKS = ",，、;；:：。!！?？"
 ASCII_MARKS = ",;:?!"
 # Strongest first: the mark a reader expects when several clash (,。 → 。, 、, → 、).
@@ -61,7 +65,13 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _RE_CONTROL = re.compile(f"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{ZERO_WIDTH}]+")
 _RE_CR = re.compile("\r\n?")
 _RE_FFFD = re.compile(f"[{GARBAGE_SYMBOLS}]{{0,4}}(?:\ufffd[{GARBAGE_SYMBOLS}]{{0,4}})+")
-_RE_BRACKET = re.compile("[(（]([^()（）\n]{1,30})[)）]")
+# Only brackets holding lowercase Latin letters, tone marks, digits and separators can be
+# pinyin; the narrow class keeps ordinary brackets (社区) out of the Python-level check.
+_PINYIN_CHARS = f"a-zü{TONE_VOWELS}\u0300-\u030c1-5 '\\-"
+_RE_BRACKET = re.compile(f"[(（]([{_PINYIN_CHARS}]{{1,30}})[)）]")
+# Literal-first versions of the same pattern: they scan at memchr speed where brackets are rare.
+_RE_ASCII_BRACKET = re.compile(f"\\(([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
 _RE_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e]")
@@ -75,7 +85,9 @@ _WIDTH = str.maketrans(
 _RE_MARKS = re.compile(
     f"[{ASCII_MARKS}](?:[{HSPACE}]*[{MARKS}])*|[{MARKS}](?:[{HSPACE}]*[{MARKS}])+"
 )
-_RE_SPACE = re.compile(f"[{HSPACE}\n]+")
+# Any run of spaces (with the line breaks around it), or two or more line breaks; a lone line
+# break between two characters is left alone without a Python-level look.
+_RE_SPACE = re.compile(f"[{HSPACE}][{HSPACE}\n]*|\n[{HSPACE}\n]+|^\n|\n$")
 _RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
 _RE_FW_PUNCT = re.compile(f"[{FW_PUNCT}]")
 _RE_CLOSERS = re.compile(f"[{HAN}”’」』）)》〉]")
@@ -85,7 +97,6 @@ _RE_EXACT_DROP = re.compile(
 )
 
 FURNITURE_MAX_LINE = 80
-FURNITURE_MAX_LINES = 15
 
 
 # --- results ----------------------------------------------------------------------------
@@ -272,33 +283,46 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     """Apply sorted, non-overlapping edits; return the new text and the pass record."""
     if not edits:
         return text, None
-    pieces: list[str] = []
-    kinds: list[ChangeKind] = []
-    ins: list[int] = []
-    ine: list[int] = []
-    outs: list[int] = []
-    oute: list[int] = []
-    after: list[str] = []
-    pos = 0
-    out = 0
-    for s, e, repl, kind in edits:
-        pieces.append(text[pos:s])
-        out += s - pos
-        pieces.append(repl)
-        kinds.append(kind)
-        ins.append(s)
-        ine.append(e)
-        outs.append(out)
-        out += len(repl)
-        oute.append(out)
-        after.append(repl)
-        pos = e
-    pieces.append(text[pos:])
-    return "".join(pieces), _Edits(kinds, ins, ine, outs, oute, after)
+    starts = [ed[0] for ed in edits]
+    ends = [ed[1] for ed in edits]
+    after = [ed[2] for ed in edits]
+    kinds: list[ChangeKind] = [ed[3] for ed in edits]
+    # Text between edits: from the end of one edit to the start of the next.
+    gaps = [text[e:s] for e, s in zip([0, *ends], [*starts, len(text)], strict=True)]
+    pieces = [None] * (2 * len(edits) + 1)
+    pieces[0::2] = gaps
+    pieces[1::2] = after
+    out_text = "".join(pieces)  # type: ignore[arg-type]
+    # Output position of each edit: its input start shifted by what earlier edits changed.
+    lengths = list(map(len, after))
+    deltas = map(operator.sub, lengths, map(operator.sub, ends, starts))
+    outs = list(map(operator.add, starts, accumulate(deltas, initial=0)))
+    oute = list(map(operator.add, outs, lengths))
+    return out_text, _Edits(kinds, starts, ends, outs, oute, after)
+
+
+_C0 = bytes(c for c in range(32) if chr(c) not in "\t\n\r") + b"\x7f"
+_UTF8_SUSPECTS = (b"\xc2", *(ch.encode() for ch in ZERO_WIDTH))
+
+
+def _has_controls(text: str) -> bool:
+    """Cheap pre-check: byte-level searches run far faster than a regex over the text."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return True
+    if len(data.translate(None, _C0)) != len(data):
+        return True
+    # C1 controls start with 0xC2, as do harmless Latin-1 signs (·, ×), which only cost a scan.
+    return any(b in data for b in _UTF8_SUSPECTS)
 
 
 def _controls(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
+    if not _has_controls(text):
+        if "\r" in text:
+            edits.extend((m.start(), m.end(), "\n", "whitespace") for m in _RE_CR.finditer(text))
+        return edits
     for m in _RE_CONTROL.finditer(text):
         kind: ChangeKind = "whitespace" if not m.group().strip(ZERO_WIDTH) else "garbage"
         edits.append((m.start(), m.end(), "", kind))
@@ -330,7 +354,7 @@ def _furniture_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
 
 
 def _is_furniture(line: str) -> bool:
-    stripped = line.strip(HSPACE.replace("\\", "") + "\u3000 ")
+    stripped = line.strip(_HSPACE_CHARS)
     if not stripped or len(stripped) > FURNITURE_MAX_LINE:
         return False
     key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped.translate(_WIDTH)))
@@ -342,52 +366,58 @@ def _is_furniture(line: str) -> bool:
     return _RE_EXACT_DROP.sub("", key) in exact
 
 
-def _line_bounds(text: str, limit: int, *, from_end: bool) -> Iterator[tuple[int, int]]:
-    """(start, end-including-newline) of up to ``limit`` lines from one end of the text."""
+def _line_bounds(text: str, *, from_end: bool) -> Iterator[tuple[int, int]]:
+    """(start, end-including-newline) of each line, from one end of the text."""
     if from_end:
         end = len(text)
-        for _ in range(limit):
-            if end == 0:
-                return
+        while end > 0:
             nl = text.rfind("\n", 0, end - 1 if text[end - 1] == "\n" else end)
             yield nl + 1, end
             end = nl + 1
     else:
         start = 0
-        for _ in range(limit):
-            if start >= len(text):
-                return
+        while start < len(text):
             nl = text.find("\n", start)
             end = len(text) if nl < 0 else nl + 1
             yield start, end
             start = end
 
 
+def _is_body(line: str) -> bool:
+    """A line of the report itself: long, or closed like a sentence. Furniture is sought
+    only in the short lines before the first and after the last such line; titles,
+    datelines and signatures among them are kept."""
+    stripped = line.strip()
+    return len(stripped) > FURNITURE_MAX_LINE or stripped.endswith(("。", "！", "？", "；", "."))
+
+
+def _furniture_block(text: str, *, from_end: bool) -> tuple[list[tuple[int, int]], int]:
+    """Furniture lines in the head (or tail) block, and where the body begins (ends)."""
+    found: list[tuple[int, int]] = []
+    for s, e in _line_bounds(text, from_end=from_end):
+        line = text[s:e]
+        if not line.strip():
+            continue
+        if _is_body(line):
+            return found, (e if from_end else s)
+        if _is_furniture(line):
+            found.append((s, e))
+    return found, (0 if from_end else len(text))
+
+
 def _furniture(text: str) -> list[_Edit]:
-    head = 0
-    for s, e in _line_bounds(text, FURNITURE_MAX_LINES, from_end=False):
-        line = text[s:e]
-        if line.strip():
-            if not _is_furniture(line):
-                break
-            head = e
-    tail = len(text)
-    for s, e in _line_bounds(text, FURNITURE_MAX_LINES, from_end=True):
-        if s < head:
-            break
-        line = text[s:e]
-        if line.strip():
-            if not _is_furniture(line):
-                break
-            tail = s
-    if head >= tail or not text[head:tail].strip():
-        return []  # never strip a text down to nothing: it may be all we were given
-    edits: list[_Edit] = []
-    if head:
-        edits.append((0, head, "", "furniture"))
-    if tail < len(text):
-        edits.append((tail, len(text), "", "furniture"))
-    return edits
+    head, body_start = _furniture_block(text, from_end=False)
+    tail, body_end = _furniture_block(text, from_end=True)
+    if body_start >= len(text):
+        # No body line at all: a short note or a list. Strip furniture only if some
+        # non-furniture line survives, never the whole text.
+        spans = head
+        kept = sum(1 for s, e in _line_bounds(text, from_end=False)
+                   if text[s:e].strip() and (s, e) not in set(spans))
+        return [(s, e, "", "furniture") for s, e in spans] if kept else []
+    spans = [sp for sp in head if sp[1] <= body_start] + sorted(
+        sp for sp in tail if sp[0] >= body_end)
+    return [(s, e, "", "furniture") for s, e in spans]
 
 
 @cache
@@ -415,6 +445,7 @@ def _garbage(text: str) -> list[_Edit]:
     return edits
 
 
+@lru_cache(maxsize=4096)
 def _pinyin_kind(inner: str) -> int:
     """2 for a tone-marked pinyin annotation, 1 for a toneless single syllable, else 0."""
     word = unicodedata.normalize("NFC", inner)
@@ -432,25 +463,56 @@ def _pinyin_kind(inner: str) -> int:
 def _pinyin(text: str) -> list[_Edit]:
     if "(" not in text and "（" not in text:
         return []
-    candidates: list[tuple[int, int, int]] = []
-    for m in _RE_BRACKET.finditer(text):
-        kind = _pinyin_kind(m.group(1))
-        if kind:
-            candidates.append((m.start(), m.end(), kind))
-    if not candidates:
+    has_ascii, has_fw = "(" in text, "（" in text
+    if not ((has_ascii and _RE_ASCII_BRACKET.search(text))
+            or (has_fw and _RE_FW_BRACKET.search(text))):
         return []
+    # split() with one group gives [text, inner, text, inner, …] at C speed; positions follow
+    # from the lengths (each match is one bracket, the inner text, one bracket).
+    parts = _RE_BRACKET.split(text)
+    kinds = list(map(_pinyin_kind, parts[1::2]))
+    if not any(kinds):
+        return []
+    lengths = [len(p) + 2 if i % 2 else len(p) for i, p in enumerate(parts)]
+    bounds = list(accumulate(lengths, initial=0))
+    candidates: list[tuple[int, int, int, str]] = []
+    for k, kind in enumerate(kinds):
+        if not kind:
+            continue
+        s = bounds[2 * k + 1]
+        before = parts[2 * k][-1:] or (text[s - 1] if s else "")
+        if before in HSPACE_SET:
+            before = _annotated_char(text, s)
+        candidates.append((s, bounds[2 * k + 2], kind, before))
     # A page that annotates with tone marks also annotates neutral-tone syllables without
     # them; on a page with no tone-marked annotation, "(an)" is more likely a real bracket.
-    annotated_page = any(kind == 2 for _, _, kind in candidates)
+    annotated_page = any(kind == 2 and _RE_HAN.match(before) for _, _, kind, before in candidates)
     edits: list[_Edit] = []
     last_end = -1
-    for s, e, kind in candidates:
+    for s, e, kind, before in candidates:
         if kind == 1 and not annotated_page:
             continue
-        if s == last_end or (s > 0 and _RE_HAN.match(text, s - 1)):
+        # On an annotated page a tone-marked annotation is an artefact even when the
+        # character it annotated was itself mangled into a symbol (琳{(diào)研).
+        if s == last_end or _RE_HAN.match(before) or (
+            kind == 2 and annotated_page and before and not before.isspace()
+            and not before.isalnum()
+        ):
             edits.append((s, e, "", "pinyin"))
             last_end = e
     return edits
+
+
+def _annotated_char(text: str, s: int) -> str:
+    """The character a bracket at ``s`` annotates, as the text will read after the
+    whitespace pass (which deletes a space before a full-width bracket or after full-width
+    punctuation), so that running normalize twice changes nothing more."""
+    before = text[s - 1] if s else ""
+    if before and before in HSPACE:
+        nearest = _neighbour(text, s - 1, -1)
+        if text[s] == "（" or _RE_FW_PUNCT.match(nearest):
+            return nearest
+    return before
 
 
 def _width(text: str) -> str:
@@ -466,31 +528,43 @@ def _neighbour(text: str, i: int, step: int) -> str:
     n = len(text)
     while 0 <= i < n:
         c = text[i]
-        if c not in HSPACE:
+        if c not in HSPACE_SET:
             return c
         i += step
     return ""
 
 
+@lru_cache(maxsize=1024)
+def _collapse(run: str) -> str:
+    """The one full-width mark a reader expects in place of a run of clashing marks."""
+    full = [c.translate(TO_FULL) for c in run if c in MARKS]
+    if len(full) == 1:
+        return run.translate(TO_FULL)
+    return min(full, key=lambda c: MARK_RANK.get(c, 9))
+
+
 def _punctuation(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
+    append = edits.append
+    han = _RE_HAN.match
+    closers = _RE_CLOSERS.match
+    fw = _RE_FW_PUNCT.match
+    n = len(text)
     for m in _RE_MARKS.finditer(text):
+        s, e = m.span()
+        left = text[s - 1] if s else ""
+        if left in HSPACE_SET:
+            left = _neighbour(text, s - 1, -1)
+        if not (left and (closers(left) or fw(left))):
+            right = text[e] if e < n else ""
+            if right in HSPACE_SET:
+                right = _neighbour(text, e, 1)
+            if not (right and han(right)) or (left.isascii() and left.isalnum()):
+                continue
         run = m.group()
-        marks = [c for c in run if c in MARKS]
-        left = _neighbour(text, m.start() - 1, -1)
-        right = _neighbour(text, m.end(), 1)
-        left_cjk = bool(left) and bool(_RE_CLOSERS.match(left) or _RE_FW_PUNCT.match(left))
-        right_han = bool(right) and bool(_RE_HAN.match(right))
-        ascii_left = left.isascii() and left.isalnum()
-        if not (left_cjk or (right_han and not ascii_left)):
-            continue
-        if len(marks) == 1:
-            repl = run.translate(TO_FULL)
-        else:
-            full = [c.translate(TO_FULL) for c in marks]
-            repl = min(full, key=lambda c: MARK_RANK.get(c, 9))
+        repl = _collapse(run)
         if repl != run:
-            edits.append((m.start(), m.end(), repl, "punctuation"))
+            append((s, e, repl, "punctuation"))
     return edits
 
 
@@ -613,8 +687,8 @@ def _fix_script(text: str) -> str:
 def normalize(text: str, *, script: Script | None = "t2s") -> Normalized:
     """Clean a published report and keep the map back to it.
 
-    Passes, in order: control characters and line ends; page furniture at the start and end;
-    U+FFFD and mojibake runs; pinyin annotations after Han characters (監(jiān)督 → 監督);
+    Passes, in order: control characters and line ends; U+FFFD and mojibake runs; pinyin
+    annotations after Han characters (監(jiān)督 → 監督); page furniture at the start and end;
     full-width digits and letters; clashing or ASCII punctuation between Chinese characters;
     spaces and blank lines; traditional → simplified with OpenCC (``script`` selects the
     config: ``"t2s"``, ``"tw2s"``, ``"tw2sp"``, ``"hk2s"``; ``None`` keeps the script).
@@ -630,7 +704,7 @@ def normalize(text: str, *, script: Script | None = "t2s") -> Normalized:
     passes: list[_Pass] = []
 
     edit_passes: tuple[Callable[[str], list[_Edit]], ...] = (
-        _controls, _furniture, _garbage, _pinyin)
+        _controls, _garbage, _pinyin, _furniture)
     for make in edit_passes:
         text, record = _apply(text, make(text))
         if record is not None:

@@ -1,0 +1,97 @@
+"""Preparing one problem statement for classification.
+
+Both engines see the same text: normalised (simplified script, artefacts removed), without a
+list marker (一是, (二), 3.) or a lead-in clause (巡察发现，/ 主要问题：) at its start, and
+without trailing punctuation. The model additionally sees every number as ``0`` so that
+years and counts do not become features.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from . import resources
+from .normalize import normalize
+from .sentences import strip_marker
+
+__all__ = ["clean_text", "lead_in_length", "model_text", "statement_text"]
+
+# Characters whose presence can never make normalize() change a text that is otherwise made
+# only of them: Han characters, full-width punctuation that needs no repair, ASCII digits.
+_SAFE = re.compile(
+    "[\u4e00-\u9fff\u3400-\u4dbf0-9.%，。、；：？！“”‘’（）《》〈〉【】—…·「」『』〔〕-]*")
+_CLASH = re.compile("[，。、；：？！]{2}")
+_TRAILING = "，。、；：？！,.;:?! \t\n\u3000"
+_RE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+@cache
+def _converter() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+@cache
+def _risky_chars() -> frozenset[str]:
+    """Characters that a later normalize() pass may rewrite even in clean simplified text:
+    the ones the post-OpenCC fixes replace, and those that start a mojibake run."""
+    chars: set[str] = set()
+    for wrong, right in resources.read_rows("script_fixes.tsv", 2):
+        chars.update(w for w, r in zip(wrong, right, strict=False) if w != r)
+    for (run,) in resources.read_rows("garbage.tsv", 1):
+        chars.update(run)
+    return frozenset(chars)
+
+
+def clean_text(text: str) -> str:
+    """``normalize(text).text``, computed without the offset bookkeeping when the text is
+    already clean simplified Chinese (the common case when classifying in bulk)."""
+    if _SAFE.fullmatch(text) and not _CLASH.search(text):
+        risky = _risky_chars()
+        if not any(c in risky for c in text):
+            converted: str = _converter().convert(text)  # type: ignore[attr-defined]
+            if converted == text:
+                return text
+    return normalize(text).text
+
+
+@cache
+def _lead_ins() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    tails = [cue for cue, kind, *_ in resources.read_rows("problem_cues.tsv", (2, 3))
+             if kind == "lead_in"]
+    keep = tuple(cue for cue, kind, *_ in resources.read_rows("problem_cues.tsv", (2, 3))
+                 if kind == "lead_in_keep")
+    alternation = "|".join(map(re.escape, sorted(tails, key=len, reverse=True)))
+    # a short clause ending in a lead-in word, closed by a comma or colon
+    pattern = re.compile(f"[^，。；：！？,;:!?]{{0,24}}?(?:{alternation})[，：,:]") if tails else \
+        re.compile("(?!)")
+    return pattern, keep
+
+
+def lead_in_length(text: str, start: int = 0) -> int:
+    """Length of a lead-in clause (巡察发现，/ 反馈指出，/ 存在的主要问题是：) at ``start``,
+    or 0. A clause naming an earlier inspection or audit (上轮巡察…) is content, not a
+    lead-in, and is kept."""
+    pattern, keep = _lead_ins()
+    m = pattern.match(text, start)
+    if m is None or any(k in m.group() for k in keep):
+        return 0
+    return m.end() - start
+
+
+def statement_text(clean: str) -> str:
+    """The statement proper: ``clean`` without list marker, lead-in and trailing marks."""
+    body = clean.strip()
+    body = body[len(strip_marker(body)):]
+    cut = lead_in_length(body)
+    if cut and cut < len(body):
+        body = body[cut:]
+        body = body[len(strip_marker(body)):]
+    return body.rstrip(_TRAILING)
+
+
+def model_text(statement: str) -> str:
+    """The text the model's features are taken from: numbers folded to ``0``."""
+    return _RE_NUMBER.sub("0", statement)
