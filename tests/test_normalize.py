@@ -81,6 +81,8 @@ CASES: list[tuple[str, str, str, set[str]]] = [
     ("paragraphs_kept", "第一段\n\n第二段", "第一段\n\n第二段", set()),
     ("blank_lines_collapse", "第一段\n\n\n\n第二段", "第一段\n\n第二段", {"whitespace"}),
     ("crlf", "第一段\r\n第二段\r第三段", "第一段\n第二段\n第三段", {"whitespace"}),
+    ("table_cells_keep_tab", "问题类别\t问题数量\n作风\t 12", "问题类别\t问题数量\n作风\t12",
+     {"whitespace"}),
     ("space_after_fw_punct", "巡察， Party", "巡察，Party", {"whitespace"}),
     # furniture
     ("furniture_head_tail",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from ._version import __version__
 from .errors import LexiconError, ModelError, ReadError, XunchaError
+from .io import Document, read_text
 from .normalize import Change, Normalized, normalize
 
 __all__ = [
     "Change",
+    "Document",
     "LexiconError",
     "ModelError",
     "Normalized",
@@ -20,4 +22,5 @@ __all__ = [
     "XunchaError",
     "__version__",
     "normalize",
+    "read_text",
 ]

@@ -23,7 +23,17 @@ class LexiconError(XunchaError, ValueError):
 
 
 class ReadError(XunchaError, OSError):
-    """A document could not be read or decoded; the message names the path and reason."""
+    """A document could not be read or decoded; the message names the path and reason.
+
+    ``path`` and ``reason`` are also attributes, so a batch can tabulate failures without
+    parsing messages.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None,
+                 reason: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason if reason is not None else message
 
 
 class ModelError(XunchaError, ValueError):

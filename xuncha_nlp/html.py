@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -159,7 +159,6 @@ class _Block:
     total: int = 0  # characters in the subtree, after skipping
     link: int = 0
     credit: float = 0.0
-    children: list[int] = field(default_factory=list)
 
 
 def html_to_text(markup: str) -> tuple[str, str | None]:
@@ -221,7 +220,6 @@ def _walk(root: LexborNode) -> list[_Block]:
             blocks.append(_Block(child, index, tag, mark, parent.in_link or tag == "a"))
             new = len(blocks) - 1
             nearest.append(nearest[index] if tag in _INLINE else new)
-            parent.children.append(new)
             children.append((child, new))
         stack.extend(reversed(children))
     return blocks

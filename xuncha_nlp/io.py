@@ -142,13 +142,21 @@ def read_text(
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be at least 1 (or None for no limit), not "
                              f"{max_bytes}")
-    data = _read_bytes(name, format, max_bytes)
-    fmt = format or _format_of(name)
-    if not data:
-        raise ReadError(f"{name}: empty file (0 bytes)")
-    text, title, encoding = _extract(fmt, data, name)
-    if not text.strip():
-        raise ReadError(f"{name}: no text in this {fmt} file")
+    try:
+        data = _read_bytes(name, format, max_bytes)
+        fmt = format or _format_of(name)
+        if not data:
+            raise ReadError(f"{name}: empty file (0 bytes)")
+        text, title, encoding = _extract(fmt, data, name)
+        if not text.strip():
+            raise ReadError(f"{name}: no text in this {fmt} file")
+    except ReadError as exc:
+        # Every reader words its message "<path>: <reason>"; expose both parts.
+        if exc.path is None:
+            exc.path = name
+            message = str(exc)
+            exc.reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+        raise
     return Document(path=name, text=text, format=fmt, encoding=encoding,
                     title=_clean_title(title), size=len(data),
                     sha256=hashlib.sha256(data).hexdigest())
@@ -235,7 +243,7 @@ def _extract(fmt: Format, data: bytes, name: str) -> tuple[str, str | None, str 
     return text, title, None
 
 
-def binary_kind(data: bytes) -> str | None:
+def _binary_kind(data: bytes) -> str | None:
     """What binary format ``data`` starts like ("a PDF file", …), or None."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
@@ -246,7 +254,7 @@ def binary_kind(data: bytes) -> str | None:
 def _read_txt(data: bytes, name: str) -> tuple[str, str]:
     from .encoding import decode_bytes
 
-    kind = binary_kind(data)
+    kind = _binary_kind(data)
     if kind is not None:
         raise ReadError(f"{name}: binary data, not text: this is {kind}")
     decoded = decode_bytes(data, name=name)

@@ -40,8 +40,11 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 FW_PUNCT = "\u3001-\u303f\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 # Counts as Chinese for deciding whether a space between two characters is an artefact.
 CJK_LIKE = HAN + FW_PUNCT + "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
-HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-HSPACE_SET = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | frozenset(map(chr, range(0x2000, 0x200B)))
+HSPACE = " \t\u00a0\u3000"
+# Rarer spaces are turned into a plain space by the first pass, so later passes can scan for
+# the four above with a small, fast character class.
+EXOTIC_SPACE = "\u1680\u2000-\u200a\u202f\u205f"
+HSPACE_SET = frozenset(" \t\u00a0\u3000")
 _HSPACE_CHARS = "".join(sorted(HSPACE_SET))
 MARKS = ",，、;；:：。!！?？"
 ASCII_MARKS = ",;:?!"
@@ -62,7 +65,12 @@ SYLLABLE = (
 )
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_RE_CONTROL = re.compile(f"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{ZERO_WIDTH}]+")
+_CONTROLS = f"\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{ZERO_WIDTH}{EXOTIC_SPACE}"
+_RE_CONTROL = re.compile(f"[\\ud800-\\udfff{_CONTROLS}]+")
+# Without the surrogate range the class scans twice as fast; surrogates are found by encoding.
+_RE_CONTROL_BMP = re.compile(f"[{_CONTROLS}]")
+_RE_EXOTIC_SPACE = re.compile(f"[{EXOTIC_SPACE}]")
+_RE_GARBAGE_CONTROL = re.compile("[\\ud800-\\udfff\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]")
 _RE_CR = re.compile("\r\n?")
 _RE_FFFD = re.compile(f"[{GARBAGE_SYMBOLS}]{{0,4}}(?:\ufffd[{GARBAGE_SYMBOLS}]{{0,4}})+")
 # Only brackets holding lowercase Latin letters, tone marks, digits and separators can be
@@ -85,9 +93,9 @@ _WIDTH = str.maketrans(
 _RE_MARKS = re.compile(
     f"[{ASCII_MARKS}](?:[{HSPACE}]*[{MARKS}])*|[{MARKS}](?:[{HSPACE}]*[{MARKS}])+"
 )
-# Any run of spaces (with the line breaks around it), or two or more line breaks; a lone line
-# break between two characters is left alone without a Python-level look.
-_RE_SPACE = re.compile(f"[{HSPACE}][{HSPACE}\n]*|\n[{HSPACE}\n]+|^\n|\n$")
+_RE_FW_MARKS = re.compile(f"[{MARKS}](?:[{HSPACE}]*[{MARKS}])+")
+_RE_HSPACE = re.compile(f"[{HSPACE}]+")
+_RE_BLANK_LINES = re.compile(f"\n(?:[{HSPACE}]*\n)+")
 _RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
 _RE_FW_PUNCT = re.compile(f"[{FW_PUNCT}]")
 _RE_CLOSERS = re.compile(f"[{HAN}”’」』）)》〉]")
@@ -301,31 +309,25 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     return out_text, _Edits(kinds, starts, ends, outs, oute, after)
 
 
-_C0 = bytes(c for c in range(32) if chr(c) not in "\t\n\r") + b"\x7f"
-_UTF8_SUSPECTS = (b"\xc2", *(ch.encode() for ch in ZERO_WIDTH))
-
-
 def _has_controls(text: str) -> bool:
-    """Cheap pre-check: byte-level searches run far faster than a regex over the text."""
+    if _RE_CONTROL_BMP.search(text):
+        return True
     try:
-        data = text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates
         return True
-    if len(data.translate(None, _C0)) != len(data):
-        return True
-    # C1 controls start with 0xC2, as do harmless Latin-1 signs (·, ×), which only cost a scan.
-    return any(b in data for b in _UTF8_SUSPECTS)
+    return False
 
 
 def _controls(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
-    if not _has_controls(text):
-        if "\r" in text:
-            edits.extend((m.start(), m.end(), "\n", "whitespace") for m in _RE_CR.finditer(text))
-        return edits
-    for m in _RE_CONTROL.finditer(text):
-        kind: ChangeKind = "whitespace" if not m.group().strip(ZERO_WIDTH) else "garbage"
-        edits.append((m.start(), m.end(), "", kind))
+    if _has_controls(text):
+        for m in _RE_CONTROL.finditer(text):
+            run = m.group()
+            # Odd spaces become one plain space; invisible characters and controls go.
+            repl = " " if _RE_EXOTIC_SPACE.search(run) else ""
+            kind: ChangeKind = "garbage" if _RE_GARBAGE_CONTROL.search(run) else "whitespace"
+            edits.append((m.start(), m.end(), repl, kind))
     if "\r" in text:
         edits.extend((m.start(), m.end(), "\n", "whitespace") for m in _RE_CR.finditer(text))
         edits.sort()
@@ -550,7 +552,8 @@ def _punctuation(text: str) -> list[_Edit]:
     closers = _RE_CLOSERS.match
     fw = _RE_FW_PUNCT.match
     n = len(text)
-    for m in _RE_MARKS.finditer(text):
+    ascii_marks = any(c in text for c in ASCII_MARKS)
+    for m in (_RE_MARKS if ascii_marks else _RE_FW_MARKS).finditer(text):
         s, e = m.span()
         left = text[s - 1] if s else ""
         if left in HSPACE_SET:
@@ -568,28 +571,47 @@ def _punctuation(text: str) -> list[_Edit]:
     return edits
 
 
+_WS_CHARS = " \t\u00a0\u3000\n"
+
+
 def _whitespace(text: str) -> list[_Edit]:
-    edits: list[_Edit] = []
     n = len(text)
-    for m in _RE_SPACE.finditer(text):
-        s, e = m.span()
-        run = m.group()
-        newlines = run.count("\n")
-        if s == 0 or e == n:
-            repl = ""
-        elif newlines:
-            repl = "\n" if newlines == 1 else "\n\n"
-        else:
+    lead = n - len(text.lstrip(_WS_CHARS))
+    trail = n - len(text.rstrip(_WS_CHARS))
+    if lead == n:
+        return [(0, n, "", "whitespace")] if n else []
+    edits: list[_Edit] = []
+    if lead:
+        edits.append((0, lead, "", "whitespace"))
+    # Blank lines, spaces on them included: keep one paragraph break.
+    edits.extend((m.start(), m.end(), "\n\n", "whitespace")
+                 for m in _RE_BLANK_LINES.finditer(text, lead, n - trail) if m.group() != "\n\n")
+    if any(c in text for c in HSPACE_SET):
+        cjk, fw = _RE_CJK_LIKE.match, _RE_FW_PUNCT.match
+        for m in _RE_HSPACE.finditer(text, lead, n - trail):
+            s, e = m.span()
             left, right = text[s - 1], text[e]
-            if _RE_FW_PUNCT.match(left) or _RE_FW_PUNCT.match(right) or (
-                _RE_CJK_LIKE.match(left) and _RE_CJK_LIKE.match(right)
-            ):
+            if left == "\n" or right == "\n":
+                repl = ""
+            elif "\t" in m.group():
+                repl = "\t"  # a table cell boundary (read_text joins cells with TAB)
+            elif fw(left) or fw(right) or (cjk(left) and cjk(right)):
                 repl = ""
             else:
                 repl = " "
-        if repl != run:
-            edits.append((s, e, repl, "whitespace"))
-    return edits
+            if repl != m.group():
+                edits.append((s, e, repl, "whitespace"))
+    if trail:
+        edits.append((n - trail, n, "", "whitespace"))
+    if len(edits) < 2:
+        return edits
+    # Runs of spaces inside a blank-line run are covered by it.
+    edits.sort(key=lambda ed: (ed[0], -ed[1]))
+    merged = [edits[0]]
+    for ed in edits[1:]:
+        if ed[0] >= merged[-1][1]:
+            merged.append(ed)
+    return merged
 
 
 @cache

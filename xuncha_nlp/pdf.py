@@ -1,7 +1,7 @@
 """The text layer of a PDF, with its lines joined back into paragraphs.
 
 Extraction is done by pypdf (``benchmarks/bench_readers.py`` compares it with
-pdfminer.six: the same text from our Chinese test PDFs, about three times faster). A PDF
+pdfminer.six: the same text from our Chinese test PDFs, three to six times faster). A PDF
 only knows lines, and Chinese lines break mid-word: "发现问" / "题36个". :func:`join_lines`
 rebuilds paragraphs from the lines alone, so it works whatever produced them: a line that
 reaches the right margin continues on the next one, unless it ends a sentence and the next

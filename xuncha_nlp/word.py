@@ -38,6 +38,7 @@ _RUN_TEXT = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHy
 _T = f"{_W}t"
 # A .docx is a ZIP of XML; refuse archives that would expand to absurd sizes (zip bombs).
 _MAX_XML_BYTES = 512 * 1024 * 1024
+_TITLE_SEARCH = 50  # paragraphs searched for a heading to serve as the title
 _RE_HEADING_STYLE = re.compile(r"^(?:title|heading\s*1|[标標][题題](?:\s*1)?)$", re.I)
 
 
@@ -131,10 +132,20 @@ def _title(document: DocxDocument) -> str | None:
     title: str | None = document.core_properties.title
     if title and title.strip():
         return title.strip()
-    for paragraph in document.paragraphs[:50]:
-        style = paragraph.style
-        if style is not None and _RE_HEADING_STYLE.match((style.name or "").strip()):
-            text = _paragraph_text(paragraph._p).strip()
+    # Style ids are read from the XML and named through one pass over the styles part:
+    # python-docx's Paragraph.style searches the styles part anew for every paragraph.
+    names: dict[str, str] | None = None
+    for count, paragraph in enumerate(document.element.body.iterchildren(_P)):
+        if count >= _TITLE_SEARCH:
+            break
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        style_id = style.get(f"{_W}val") if style is not None else None
+        if not style_id:
+            continue
+        if names is None:
+            names = {s.style_id: s.name or "" for s in document.styles if s.style_id}
+        if _RE_HEADING_STYLE.match(names.get(style_id, style_id).strip()):
+            text = _paragraph_text(paragraph).strip()
             if text:
                 return text
     return None
