@@ -10,17 +10,24 @@ from __future__ import annotations
 from ._version import __version__
 from .errors import LexiconError, ModelError, ReadError, XunchaError
 from .io import Document, read_text
+from .lexicon import Lexicon
 from .normalize import Change, Normalized, normalize
+from .phrases import Phrase, PhraseExtractor, extract_phrases, phrase_frame
 
 __all__ = [
     "Change",
     "Document",
+    "Lexicon",
     "LexiconError",
     "ModelError",
     "Normalized",
+    "Phrase",
+    "PhraseExtractor",
     "ReadError",
     "XunchaError",
     "__version__",
+    "extract_phrases",
     "normalize",
+    "phrase_frame",
     "read_text",
 ]

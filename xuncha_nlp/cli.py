@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from ._version import __version__
 from .errors import XunchaError
@@ -26,14 +25,9 @@ def _echo(line: str = "", *, err: bool = False) -> None:
 
 
 def _read(path: str) -> str:
-    from .encoding import decode_bytes
+    from .io import read_text
 
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise XunchaError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode_bytes(data, name=path).text
+    return read_text(path).text
 
 
 def _cmd_normalize(args: argparse.Namespace) -> int:
@@ -65,6 +59,13 @@ def _cmd_normalize(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_phrases(args: argparse.Namespace) -> int:
+    from .phrases import cli_phrases
+
+    return cli_phrases(args.files, top_k=args.top_k, as_json=args.json, out=sys.stdout,
+                       err=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xuncha",
@@ -81,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="OpenCC conversion (default t2s; none keeps the script)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.set_defaults(handler=_cmd_normalize)
+
+    p = sub.add_parser("phrases", help="print the key phrases of report files",
+                       description="Key phrases: domain formulations, numbered formulations, "
+                       "quoted terms of art and TF-IDF key terms, best first.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--top-k", type=int, default=20, help="phrases per file (default 20)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.set_defaults(handler=_cmd_phrases)
     return parser
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args
 
 from .lexicon import Lexicon
 
-__all__ = ["BACKENDS", "Backend", "Segmenter", "default_backend", "default_segmenter"]
+__all__ = ["BACKENDS", "Backend", "Segmenter", "chunks", "default_backend", "default_segmenter"]
 
 Backend = Literal["rjieba", "jieba"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
