@@ -8,26 +8,48 @@ OpenCC, and read lexicons, only when a function first needs them.
 from __future__ import annotations
 
 from ._version import __version__
+from .classify import Classification, Classifier, classify, classify_many
 from .errors import LexiconError, ModelError, ReadError, XunchaError
 from .io import Document, read_text
 from .lexicon import Lexicon
+from .model import Model, load_model
 from .normalize import Change, Normalized, normalize
 from .phrases import Phrase, PhraseExtractor, extract_phrases, phrase_frame
+from .problems import Problem, find_problems
+from .sentences import split_clauses, split_sentences
+from .taxonomy import Category, categories
+from .training import Evaluation, evaluate, read_labels, train
 
 __all__ = [
+    "Category",
     "Change",
+    "Classification",
+    "Classifier",
     "Document",
+    "Evaluation",
     "Lexicon",
     "LexiconError",
+    "Model",
     "ModelError",
     "Normalized",
     "Phrase",
     "PhraseExtractor",
+    "Problem",
     "ReadError",
     "XunchaError",
     "__version__",
+    "categories",
+    "classify",
+    "classify_many",
+    "evaluate",
     "extract_phrases",
+    "find_problems",
+    "load_model",
     "normalize",
     "phrase_frame",
+    "read_labels",
     "read_text",
+    "split_clauses",
+    "split_sentences",
+    "train",
 ]

@@ -90,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=20, help="phrases per file (default 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.set_defaults(handler=_cmd_phrases)
+
+    from .classify_cli import register
+
+    register(sub)
     return parser
 
 

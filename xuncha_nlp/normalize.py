@@ -297,10 +297,10 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     kinds: list[ChangeKind] = [ed[3] for ed in edits]
     # Text between edits: from the end of one edit to the start of the next.
     gaps = [text[e:s] for e, s in zip([0, *ends], [*starts, len(text)], strict=True)]
-    pieces = [None] * (2 * len(edits) + 1)
+    pieces = [""] * (2 * len(edits) + 1)
     pieces[0::2] = gaps
     pieces[1::2] = after
-    out_text = "".join(pieces)  # type: ignore[arg-type]
+    out_text = "".join(pieces)
     # Output position of each edit: its input start shifted by what earlier edits changed.
     lengths = list(map(len, after))
     deltas = map(operator.sub, lengths, map(operator.sub, ends, starts))

@@ -1,0 +1,361 @@
+"""Find the statements of a report that describe a problem, and classify each.
+
+Feedback lists problems (巡察发现，该局党组落实…不到位；一是…；二是…); work summaries
+mostly report achievements and plans that merely mention problems (督促整改不到位的单位,
+防止走过场, 推动解决群众反映的问题, 发现问题763个). A statement is a problem when a deficiency
+cue (不到位, 不力, 流于形式, 违规…, 存在…问题; ``problem_cues.tsv``) is said of its subject:
+
+- a cue governed by a target verb (整治, 解决, 督促 …) as a noun phrase (…不到位的单位,
+  …问题) or following a prevent verb (防止, 力戒 …) names work to do, not a finding;
+- a span opened by 针对/围绕 … up to 问题 names the target of a measure;
+- a statement that opens with a plan (要, 将进一步, 加强 …) is a measure, unless its clause
+  ends in a deficiency (推动高质量发展办法不多);
+- a statement reporting the problem fixed (已整改, 整改到位, 取得成效) is not one, unless a
+  contrast (但, 仍) reopens it; a negated fix (未整改到位) is a finding;
+- a count (发现问题763个, 查处违规问题12起) is a statistic, not a finding.
+
+Inside a list opened by a findings heading (主要问题：, 巡察发现：) a weaker cue suffices.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import resources
+from .classify import Classification, Classifier, Engine
+from .errors import LexiconError
+from .model import Model
+from .normalize import Normalized, normalize, require_str
+from .sentences import Segment, split_clauses, split_sentences
+from .statement import lead_in_length
+from .triematch import TrieMatcher
+
+__all__ = ["Problem", "find_problems", "find_problems_normalized", "problem_cues"]
+
+KINDS = ("pred", "noun", "ignore", "assert", "prevent", "target", "frame", "plan", "plan_start",
+         "not_plan", "fixed", "negation", "contrast", "statistic", "lead_in", "connective",
+         "lead_in_keep",
+         "header", "plan_header")
+GAP = "…"
+_GAP_MAX = 15
+_TRAILING = "，。、；：？！,.;:?! \t\n\u3000"
+_NOMINAL_AFTER = re.compile("的|问题|现象|行为|倾向|情况|等|方面|单位|干部|人员|事项")
+_TITLE = re.compile("《[^《》\n]{0,60}》")
+_COUNT = "[0-9零一二三四五六七八九十百千万两余多]+"
+_COUNTER = "[个件条项起人次家]"
+THRESHOLD = 2
+LIST_THRESHOLD = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem statement found in a text.
+
+    ``text`` is exactly ``original[span[0]:span[1]]`` of the text given to
+    :func:`find_problems`; ``statement`` the same statement normalised (what was classified);
+    ``cues`` the deficiency cues that made it a finding; ``marker`` the list marker that
+    introduced it (一是, (二) …) or ``""``.
+    """
+
+    text: str
+    span: tuple[int, int]
+    statement: str
+    classification: Classification
+    cues: tuple[str, ...]
+    marker: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span), "statement": self.statement,
+                "classification": self.classification.to_dict(), "cues": list(self.cues),
+                "marker": self.marker}
+
+
+@dataclass(frozen=True)
+class _Cues:
+    findings: TrieMatcher                        # pred and noun cues
+    weight: dict[str, float]
+    nouns: frozenset[str]
+    gapped: tuple[tuple[re.Pattern[str], str, float], ...]
+    verbs: TrieMatcher                           # assert / prevent / target / frame
+    verb_kind: dict[str, str]
+    fixed: TrieMatcher
+    negations: tuple[str, ...]
+    plans: TrieMatcher
+    plan_starts: tuple[str, ...]
+    not_plans: tuple[str, ...]
+    contrasts: tuple[str, ...]
+    frame: re.Pattern[str]
+    statistic: re.Pattern[str]
+    headers: tuple[str, ...]
+    plan_headers: tuple[str, ...]
+
+
+@cache
+def problem_cues() -> dict[str, tuple[str, ...]]:
+    """The cue words of ``problem_cues.tsv`` by kind (for inspection and tests)."""
+    out: dict[str, list[str]] = {k: [] for k in KINDS}
+    for row in resources.read_rows("problem_cues.tsv", (2, 3)):
+        cue, kind, weight = row
+        if kind not in out:
+            raise LexiconError(f"problem_cues.tsv: cue {cue!r} has unknown kind {kind!r}; "
+                               f"known kinds: {', '.join(KINDS)}")
+        if weight and kind not in ("pred", "noun"):
+            raise LexiconError(f"problem_cues.tsv: only pred and noun cues take a weight "
+                               f"({cue!r} is {kind})")
+        out[kind].append(cue)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _cues() -> _Cues:
+    by_kind = problem_cues()
+    weight: dict[str, float] = {}
+    gapped: list[tuple[re.Pattern[str], str, float]] = []
+    plain: list[str] = []
+    for cue, kind, w in resources.read_rows("problem_cues.tsv", (2, 3)):
+        if kind == "ignore":
+            weight[cue] = 0.0
+            plain.append(cue)
+            continue
+        if kind not in ("pred", "noun"):
+            continue
+        try:
+            value = float(w) if w else 2.0
+        except ValueError:
+            raise LexiconError(f"problem_cues.tsv: cue {cue!r} has weight {w!r}; use 1 or 2"
+                               ) from None
+        if GAP in cue:
+            head, _, tail = cue.partition(GAP)
+            pattern = re.compile(
+                f"{re.escape(head)}([^，。；：,;:]{{1,{_GAP_MAX}}}?){re.escape(tail)}")
+            gapped.append((pattern, cue, value))
+        else:
+            weight[cue] = value
+            plain.append(cue)
+    verb_kind: dict[str, str] = {}
+    for kind in ("assert", "prevent", "target", "frame"):
+        for cue in by_kind[kind]:
+            verb_kind.setdefault(cue, kind)
+    frames = "|".join(map(re.escape, by_kind["frame"])) or "(?!)"
+    stat_verbs = "|".join(map(re.escape, sorted(by_kind["statistic"], key=len, reverse=True)))
+    stat_verbs = stat_verbs or "(?!)"
+    statistic = re.compile(
+        f"(?:{stat_verbs})[^，。；：]{{0,12}}?问题(?:线索)?{_COUNT}{_COUNTER}"
+        f"|(?:{stat_verbs})[^，。；：]{{0,6}}?{_COUNT}{_COUNTER}(?:方面)?[^，。；：]{{0,8}}?问题")
+    return _Cues(
+        findings=TrieMatcher(plain), weight=weight, nouns=frozenset(by_kind["noun"]),
+        gapped=tuple(gapped), verbs=TrieMatcher(verb_kind), verb_kind=verb_kind,
+        fixed=TrieMatcher(by_kind["fixed"]),
+        negations=tuple(sorted(by_kind["negation"], key=len, reverse=True)),
+        plans=TrieMatcher(by_kind["plan"]),
+        plan_starts=tuple(sorted(by_kind["plan_start"], key=len, reverse=True)),
+        not_plans=by_kind["not_plan"], contrasts=by_kind["contrast"],
+        frame=re.compile(f"(?:{frames})[^。；！？\n]{{0,80}}?(?:问题|现象|短板|弱项|漏洞)"),
+        statistic=statistic, headers=by_kind["header"], plan_headers=by_kind["plan_header"])
+
+
+# --- judging one statement ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Verdict:
+    score: float
+    cues: tuple[str, ...]
+    plan: bool
+
+
+def _masked(spans: Sequence[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a <= s and e <= b for a, b in spans)
+
+
+def _negated(text: str, pos: int, negations: Sequence[str]) -> str:
+    """The negation word ending right before ``pos`` (at most one character between)."""
+    for gap in (0, 1):
+        end = pos - gap
+        for neg in negations:
+            if end - len(neg) >= 0 and text.startswith(neg, end - len(neg)):
+                return neg
+    return ""
+
+
+def _starts_with(text: str, words: Sequence[str]) -> str:
+    for w in words:
+        if text.startswith(w):
+            return w
+    return ""
+
+
+def _judge(statement: str) -> _Verdict:
+    cues = _cues()
+    masks = [m.span() for m in _TITLE.finditer(statement)]
+    if any(f in statement for f in ("针对", "围绕", "聚焦", "紧盯", "着眼", "解决")):
+        masks.extend(m.span() for m in cues.frame.finditer(statement))
+    if "问题" in statement:
+        masks.extend(m.span() for m in cues.statistic.finditer(statement))
+    clauses = split_clauses(statement)
+    total = 0.0
+    fired: list[str] = []
+    fixed_at = -1
+    reopened = False
+    first_plan = False
+    per_clause: list[tuple[float, list[str]]] = []
+    for k, clause in enumerate(clauses):
+        score, found, plan, fixed = _judge_clause(statement, clause, masks, cues)
+        if k == 0:
+            first_plan = plan
+        if fixed:
+            fixed_at, reopened = k, False
+            per_clause = [(0.0, [])] * len(per_clause)  # a fix cancels what came before
+        elif fixed_at >= 0 and _starts_with(clause.body.lstrip(), cues.contrasts):
+            reopened = True
+        if fixed_at >= 0 and not reopened:
+            score, found = 0.0, []
+        per_clause.append((score, found))
+    if first_plan:
+        return _Verdict(0.0, (), True)
+    for score, found in per_clause:
+        total += score
+        fired.extend(found)
+    return _Verdict(total, tuple(dict.fromkeys(fired)), False)
+
+
+def _judge_clause(statement: str, clause: Segment, masks: list[tuple[int, int]],
+                  cues: _Cues) -> tuple[float, list[str], bool, bool]:
+    """(score, cues, is a plan, reports a fix) of one clause."""
+    text = clause.body
+    base = clause.body_start
+    stripped = text.lstrip()
+    plan_word = _starts_with(stripped, cues.plan_starts)
+    if plan_word and _starts_with(stripped, cues.not_plans):
+        plan_word = ""
+    if cues.plans.findall(text):
+        return 0.0, [], True, False
+    verbs = cues.verbs.findall(text)
+    found: list[tuple[int, int, str, float]] = []
+    for s, e, cue in cues.findings.findall(text):
+        found.append((s, e, cue, cues.weight[cue]))
+    for pattern, cue, w in cues.gapped:
+        for m in pattern.finditer(text):
+            if not m.group(1).startswith("的"):  # 存在的问题 is "the problems", not a finding
+                found.append((m.start(), m.end(), cue, w))
+    fixed = False
+    for s, e, cue in cues.fixed.findall(text):
+        neg = _negated(text, s, cues.negations)
+        if neg:
+            found.append((s - len(neg), e, neg + cue, 2.0))
+        elif not _masked(masks, base + s, base + e):
+            fixed = True
+    score = 0.0
+    fired: list[str] = []
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    reach = -1
+    for s, e, cue, w in found:
+        if e <= reach:
+            continue  # inside a longer cue already counted (尚未 in 尚未整改到位)
+        reach = max(reach, e)
+        if w == 0 or _masked(masks, base + s, base + e):
+            continue
+        governor = ""
+        for vs, ve, verb in verbs:
+            if ve <= s:
+                governor = cues.verb_kind[verb]
+            elif vs >= s:
+                break
+        if governor == "prevent":
+            continue
+        if governor in ("target", "frame") and (
+                cue in cues.nouns or _NOMINAL_AFTER.search(text, e) is not None):
+            continue
+        score += w
+        fired.append(cue)
+    if plan_word:
+        # a measure (加强…, 推动…) unless the clause ends in a deficiency
+        ends_in_cue = any(e >= len(text.rstrip(_TRAILING)) for _, e, _, _ in found)
+        if not ends_in_cue:
+            return 0.0, [], True, fixed
+    return score, fired, False, fixed
+
+
+# --- documents ------------------------------------------------------------------------------------
+def _heading_kind(body: str, cues: _Cues) -> str:
+    """"problems" or "plans" for a heading line or lead-in that opens a list, else ""."""
+    core = body.rstrip(_TRAILING)
+    if len(core) > 40:
+        return ""
+    if any(h in core for h in cues.plan_headers):
+        return "plans"
+    if any(h in core for h in cues.headers):
+        return "problems"
+    return ""
+
+
+def find_problems_normalized(norm: Normalized, *, engine: Engine | None = None,
+                             model: Model | str | os.PathLike[str] | None = None
+                             ) -> list[Problem]:
+    """:func:`find_problems` on text already normalised with :func:`normalize` (spans refer
+    to ``norm.original``)."""
+    if not isinstance(norm, Normalized):
+        raise TypeError(
+            f"find_problems_normalized() takes a Normalized, not {type(norm).__name__}")
+    classifier = Classifier(engine=engine, model=model)
+    found = _detect(norm.text)
+    if not found:
+        return []
+    statements = [norm.text[s:e] for s, e, _, _ in found]
+    results = classifier.classify_many(statements)
+    problems: list[Problem] = []
+    for (s, e, cues, marker), statement, result in zip(found, statements, results,
+                                                        strict=True):
+        os_, oe = norm.original_span(s, e)
+        problems.append(Problem(norm.original[os_:oe], (os_, oe), statement, result, cues,
+                                marker))
+    return problems
+
+
+def find_problems(text: str, *, engine: Engine | None = None,
+                  model: Model | str | os.PathLike[str] | None = None) -> list[Problem]:
+    """The problem statements of a report, in order, each with its span in ``text`` and its
+    classification (``engine``/``model`` as for :func:`~xuncha_nlp.classify`).
+
+    Works on simplified or traditional text: the text is normalised first and spans are
+    mapped back to the text as given.
+    """
+    require_str(text, "find_problems()")
+    return find_problems_normalized(normalize(text), engine=engine, model=model)
+
+
+def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
+    """(start, end, cues, marker) of every problem statement in normalised ``text``."""
+    cues = _cues()
+    out: list[tuple[int, int, tuple[str, ...], str]] = []
+    context = ""  # "problems" or "plans" while a list opened by a heading lasts
+    carried = False  # a lead-in (巡视组指出，…) governs its sentence up to the full stop
+    for unit in split_sentences(text, semicolons=True):
+        body = unit.body
+        lead = lead_in_length(body)
+        led = bool(lead) or carried
+        carried = led and unit.text.rstrip().endswith(("；", ";"))
+        rest = body[lead:]
+        core = rest.strip(_TRAILING + " ")
+        heading = _heading_kind(body, cues)
+        if heading and (not core or _judge(core).score == 0):
+            context = heading  # 主要问题： / 一、存在的主要问题 / 二、整改措施
+            continue
+        if not core:
+            if lead:
+                context = "problems"  # 巡察发现：
+            continue
+        line_start = unit.start == 0 or text[:unit.start].rstrip(" \t\u3000").endswith("\n")
+        if line_start and not unit.marker and not lead:
+            context = ""  # a plain new paragraph ends the list
+        verdict = _judge(core)
+        if verdict.plan:
+            continue
+        needed = LIST_THRESHOLD if (context == "problems" or led) else THRESHOLD
+        if verdict.score >= needed and verdict.cues:
+            start = unit.body_start + lead + (len(rest) - len(rest.lstrip(_TRAILING + " ")))
+            out.append((start, start + len(core), verdict.cues, unit.marker))
+    return out
