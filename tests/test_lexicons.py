@@ -46,5 +46,5 @@ def test_bad_line_names_file_and_line(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_missing_lexicon_is_named() -> None:
-    with pytest.raises(LexiconError, match="nope.tsv"):
+    with pytest.raises(LexiconError, match=r"nope\.tsv"):
         resources.lexicon_path("nope.tsv")

@@ -14,10 +14,10 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from . import resources
