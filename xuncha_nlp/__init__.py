@@ -17,10 +17,12 @@ from .normalize import Change, Normalized, normalize
 from .phrases import Phrase, PhraseExtractor, extract_phrases, phrase_frame
 from .problems import Problem, find_problems
 from .sentences import split_clauses, split_sentences
+from .stats import METRICS, Stat, extract_stats, metric_labels, stats_frame
 from .taxonomy import Category, categories
 from .training import Evaluation, evaluate, read_labels, train
 
 __all__ = [
+    "METRICS",
     "Category",
     "Change",
     "Classification",
@@ -36,6 +38,7 @@ __all__ = [
     "PhraseExtractor",
     "Problem",
     "ReadError",
+    "Stat",
     "XunchaError",
     "__version__",
     "categories",
@@ -43,13 +46,16 @@ __all__ = [
     "classify_many",
     "evaluate",
     "extract_phrases",
+    "extract_stats",
     "find_problems",
     "load_model",
+    "metric_labels",
     "normalize",
     "phrase_frame",
     "read_labels",
     "read_text",
     "split_clauses",
     "split_sentences",
+    "stats_frame",
     "train",
 ]

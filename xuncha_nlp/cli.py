@@ -66,6 +66,12 @@ def _cmd_phrases(args: argparse.Namespace) -> int:
                        err=sys.stderr)
 
 
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import cli_stats
+
+    return cli_stats(args.files, args.json, sys.stdout, sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xuncha",
@@ -90,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=20, help="phrases per file (default 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.set_defaults(handler=_cmd_phrases)
+
+    p = sub.add_parser("stats", help="list the statistics in report files",
+                       description="Statistics with their meaning (metrics.md vocabulary): "
+                       "problems found, clues, rates, funds, cases, people …")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="one JSON object per statistic")
+    p.set_defaults(handler=_cmd_stats)
 
     from .classify_cli import register
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import resources
@@ -25,6 +25,7 @@ from .normalize import require_str
 
 __all__ = [
     "NUMERAL",
+    "NUMERAL_CHARS",
     "RANGE_SEPARATORS",
     "ApproximationWords",
     "Quantity",
@@ -51,6 +52,8 @@ _CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 _CN_DIGIT_CHARS = "".join(_DIGITS)
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _MAGNITUDES = "十百千万亿拾佰仟萬億"
+#: Every character a numeral may end with (digits, Chinese numerals, redaction marks).
+NUMERAL_CHARS = "0123456789" + _CN_CHARS + _REDACTION
 
 #: Regex source for one numeral: Arabic (with thousands separators and decimals) optionally
 #: followed by 十/百/千/万/亿, a run of Chinese numeral characters (with 点 decimals), or a
@@ -83,9 +86,9 @@ def _chinese(text: str) -> Decimal | None:
     """The value of a Chinese numeral (one may start with an Arabic part: 1.3万, 3千万)."""
     if "点" in text:
         whole, _, frac = text.partition("点")
-        if not frac or any(c not in _DIGITS for c in frac):
+        if not whole or not frac or any(c not in _DIGITS for c in frac):
             return None
-        head = _chinese(whole) if whole else Decimal(0)
+        head = _chinese(whole)
         if head is None:
             return None
         return head + Decimal("0." + "".join(str(_DIGITS[c]) for c in frac))
@@ -242,6 +245,7 @@ def _quantity_re() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=8192)
 def quantity_from_parts(
     n1: str, n2: str | None = None, *, mag: str = "", approximate: bool = False,
     text: str | None = None,
@@ -250,8 +254,13 @@ def quantity_from_parts(
 
     ``n1``/``n2`` are the numeral texts (``n2`` the upper bound of a range), ``mag`` a
     magnitude written after an approximation word (两千余**万**元), ``approximate`` whether an
-    approximation word was seen. ``None`` when a piece is not a numeral.
+    approximation word was seen. ``None`` when a piece is not a numeral. Results are cached:
+    reports repeat the same few numerals (二, 十二, 1.3万) and a Quantity is immutable.
     """
+    if not mag and not n2 and n1.isascii() and n1.isdigit():
+        # the common case, 763: no Decimal arithmetic needed
+        return Quantity(int(n1), None, approximate, False,
+                        text if text is not None else n1)
     scale = Decimal(1)
     if mag:
         scaled = _chinese("1" + mag)
