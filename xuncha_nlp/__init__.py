@@ -8,6 +8,8 @@ OpenCC, and read lexicons, only when a function first needs them.
 from __future__ import annotations
 
 from ._version import __version__
+from .analyze import Analysis, DateMention, analyze, find_dates
+from .batch import Results, analyze_folder, write_results
 from .classify import Classification, Classifier, classify, classify_many
 from .errors import LexiconError, ModelError, ReadError, XunchaError
 from .io import Document, read_text
@@ -23,10 +25,12 @@ from .training import Evaluation, evaluate, read_labels, train
 
 __all__ = [
     "METRICS",
+    "Analysis",
     "Category",
     "Change",
     "Classification",
     "Classifier",
+    "DateMention",
     "Document",
     "Evaluation",
     "Lexicon",
@@ -38,15 +42,19 @@ __all__ = [
     "PhraseExtractor",
     "Problem",
     "ReadError",
+    "Results",
     "Stat",
     "XunchaError",
     "__version__",
+    "analyze",
+    "analyze_folder",
     "categories",
     "classify",
     "classify_many",
     "evaluate",
     "extract_phrases",
     "extract_stats",
+    "find_dates",
     "find_problems",
     "load_model",
     "metric_labels",
@@ -58,4 +66,5 @@ __all__ = [
     "split_sentences",
     "stats_frame",
     "train",
+    "write_results",
 ]

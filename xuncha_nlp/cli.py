@@ -104,6 +104,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per statistic")
     p.set_defaults(handler=_cmd_stats)
 
+    from . import batch
+
+    p = sub.add_parser("analyze", help="summary of one report (statistics, phrases, problems)",
+                       description="Analyse one report: statistics, key phrases, problem "
+                       "statements with categories, script, artefacts, title, dates.")
+    batch.add_analyze_arguments(p)
+    p.set_defaults(handler=batch.cmd_analyze)
+
+    p = sub.add_parser("batch", help="analyse a folder of reports into tables",
+                       description="Analyse every report under DIR (txt in any Chinese "
+                       "encoding, docx, pdf, html) into tables: documents, stats, phrases, "
+                       "problems, errors. Exit 0 when every file succeeded, 1 when some "
+                       "failed (listed), 2 for usage errors.")
+    batch.add_batch_arguments(p)
+    p.set_defaults(handler=batch.cmd_batch)
+
     from .classify_cli import register
 
     register(sub)
