@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import xuncha_nlp.analyze as analyze_mod
 from xuncha_nlp.analyze import Analysis, analyze, find_dates
 from xuncha_nlp.io import Document
 from xuncha_nlp.normalize import normalize
@@ -170,6 +170,8 @@ def test_normalises_once(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(1)
         return normalize(text, **kw)  # type: ignore[arg-type]
 
+    # The package re-exports the function analyze(), which shadows the module attribute.
+    analyze_mod = sys.modules["xuncha_nlp.analyze"]
     for mod in (analyze_mod, xuncha_nlp.stats, xuncha_nlp.phrases, xuncha_nlp.problems):
         monkeypatch.setattr(mod, "normalize", counting)
     analyze(FEEDBACK)
