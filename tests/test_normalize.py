@@ -321,3 +321,34 @@ def test_seed_is_clean(name: str) -> None:
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_every_script_config_loads(script: str) -> None:
     assert normalize("巡察組", script=script).text == "巡察组"  # type: ignore[arg-type]
+
+
+# --- fast paths give exactly what the general passes give ------------------------------------
+def _same_as_general(text: str) -> None:
+    from xuncha_nlp.normalize import _normalize
+
+    fast = _normalize(text, "t2s", fast=True)
+    general = _normalize(text, "t2s", fast=False)
+    assert fast.text == general.text
+    assert fast.changes == general.changes
+    n = len(fast.text)
+    assert [fast.original_span(i, i + 1) for i in range(n)] == [
+        general.original_span(i, i + 1) for i in range(n)]
+    assert fast.original_span(n, n) == general.original_span(n, n)
+
+
+_ANNOTATIONS = st.sampled_from(["(jiān)", "（xiàn）", "(dū)", "(lǜ)", "(xun2)", "(de)", "(ń)",
+                                "(Jiān)", "(jiān dū)", "(社区)", " ", "a", "1", "監", "督", "，",
+                                ",,", ")", "(", "（", "(jiānx)"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_ANNOTATIONS, _PIECES), max_size=40).map("".join))
+def test_fast_pinyin_path_matches_general(text: str) -> None:
+    _same_as_general(text)
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_fast_pinyin_path_on_corrupted_passages(index: int) -> None:
+    rng = random.Random(index)
+    _same_as_general(corrupt("\n".join(own_passages()), rng))

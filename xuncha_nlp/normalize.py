@@ -14,6 +14,7 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -80,6 +81,11 @@ _RE_BRACKET = re.compile(f"[(（]([{_PINYIN_CHARS}]{{1,30}})[)）]")
 # Literal-first versions of the same pattern: they scan at memchr speed where brackets are rare.
 _RE_ASCII_BRACKET = re.compile(f"\\(([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
+
+# The bracket pattern again, found only where it follows a Han character or a closing
+# bracket (a chain of annotations): the lookbehind is tried at brackets only, so it scans fast.
+_RE_BRACKET_AFTER_OK = re.compile(f"[(（](?<=[{HAN})）][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
 _RE_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e]")
@@ -182,7 +188,28 @@ class _Rewrite:
         return p
 
 
-_Pass = _Edits | _Rewrite
+@dataclass(frozen=True)
+class _Lazy:
+    """A pass whose text came from a fast regex substitution. Its edits are found only when
+    a span is mapped or ``changes`` is read, by the general pass ``find``, which gives the
+    same text: the fast path is taken only when that is guaranteed."""
+
+    before: str
+    find: Callable[[str], list[_Edit]]
+
+    @cached_property
+    def edits(self) -> _Edits:
+        record = _apply(self.before, self.find(self.before))[1]
+        return record if record is not None else _Edits([], [], [], [], [], [])
+
+    def back_char(self, i: int) -> tuple[int, int]:
+        return self.edits.back_char(i)
+
+    def back_pos(self, p: int) -> int:
+        return self.edits.back_pos(p)
+
+
+_Pass = _Edits | _Rewrite | _Lazy
 
 
 @dataclass(frozen=True)
@@ -236,6 +263,21 @@ class Normalized:
         return {"text": self.text, "original": self.original,
                 "changes": [c.to_dict() for c in self.changes]}
 
+    def change_counts(self) -> dict[ChangeKind, tuple[int, int]]:
+        """Per kind, (number of changes, characters of ``original`` their spans cover): what
+        counting :attr:`changes` gives, without building Change objects or slicing text."""
+        counts: dict[ChangeKind, tuple[int, int]] = {}
+        shifting: tuple[_Pass, ...] = ()  # earlier passes that moved positions
+        for step in self._passes:
+            for kind, s, e, _ in _edits_of(step):
+                if shifting:
+                    s, e = _back_span(shifting, s, e)
+                n, chars = counts.get(kind, (0, 0))
+                counts[kind] = (n + 1, chars + e - s)
+            if not isinstance(step, _Rewrite):  # _Rewrite keeps every position
+                shifting += (step,)
+        return counts
+
 
 def require_str(value: object, func: str) -> None:
     """Raise ``TypeError`` naming ``func`` and the type unless ``value`` is a ``str``."""
@@ -276,6 +318,8 @@ def _back_span(passes: tuple[_Pass, ...], s: int, e: int) -> tuple[int, int]:
 
 def _edits_of(step: _Pass) -> Iterator[tuple[ChangeKind, int, int, str]]:
     """(kind, start, end, after) of each edit, in the pass's input coordinates."""
+    if isinstance(step, _Lazy):
+        step = step.edits
     if isinstance(step, _Edits):
         yield from zip(step.kinds, step.ins, step.ine, step.after, strict=True)
         return
@@ -505,6 +549,34 @@ def _pinyin(text: str) -> list[_Edit]:
     return edits
 
 
+def _pinyin_fast(text: str) -> str | None:
+    """The text without its pinyin annotations, by one C-level substitution, on the common
+    kind of annotated page: every pinyin-like bracket is an annotation, toned ones follow a
+    Han character or another bracket, toneless ones a Han character, and at least one toned
+    one a Han character. There :func:`_pinyin` removes exactly the same brackets; the edits
+    are found by it later, on demand. None when the page is not of that kind."""
+    if "(" not in text and "（" not in text:
+        return None
+    inners = _RE_BRACKET.findall(text)
+    if not inners:
+        return None
+    kinds = {inner: _pinyin_kind(inner) for inner in set(inners)}
+    if not all(kinds.values()):
+        return None
+    after_ok = _RE_BRACKET_AFTER_OK.findall(text)
+    after_han = Counter(_RE_BRACKET_AFTER_HAN.findall(text))
+    if len(after_ok) != len(inners) or not any(kinds[i] == 2 for i in after_han):
+        return None
+    everywhere = Counter(inners)
+    if any(kind == 1 and after_han[inner] != everywhere[inner] for inner, kind in kinds.items()):
+        return None
+    out = _RE_BRACKET.sub("", text)
+    if (("(" in out and _RE_ASCII_BRACKET.search(out))
+            or ("（" in out and _RE_FW_BRACKET.search(out))):
+        return None  # removing brackets brought new ones together
+    return out
+
+
 def _annotated_char(text: str, s: int) -> str:
     """The character a bracket at ``s`` annotates, as the text will read after the
     whitespace pass (which deletes a space before a full-width bracket or after full-width
@@ -722,15 +794,30 @@ def normalize(text: str, *, script: Script | None = "t2s") -> Normalized:
         raise ValueError(
             f"unknown script {script!r}; choose one of {', '.join(SCRIPTS)} or None"
         )
+    return _normalize(text, script, fast=True)
+
+
+def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
+    """normalize() itself; ``fast=False`` forces the general passes (for tests that check the
+    fast paths give the same result)."""
     original = text
     passes: list[_Pass] = []
 
-    edit_passes: tuple[Callable[[str], list[_Edit]], ...] = (
-        _controls, _garbage, _pinyin, _furniture)
-    for make in edit_passes:
+    for make in (_controls, _garbage):
         text, record = _apply(text, make(text))
         if record is not None:
             passes.append(record)
+    quick = _pinyin_fast(text) if fast else None
+    if quick is not None:
+        passes.append(_Lazy(text, _pinyin))
+        text = quick
+    else:
+        text, record = _apply(text, _pinyin(text))
+        if record is not None:
+            passes.append(record)
+    text, record = _apply(text, _furniture(text))
+    if record is not None:
+        passes.append(record)
 
     widened = _width(text)
     if widened != text:
