@@ -72,6 +72,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return cli_stats(args.files, args.json, sys.stdout, sys.stderr)
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from . import batch
+
+    if getattr(args, "scheduler", None):
+        from .dask import cmd_batch_scheduler
+
+        return cmd_batch_scheduler(args)
+    return batch.cmd_batch(args)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xuncha",
@@ -118,7 +128,28 @@ def _parser() -> argparse.ArgumentParser:
                        "problems, errors. Exit 0 when every file succeeded, 1 when some "
                        "failed (listed), 2 for usage errors.")
     batch.add_batch_arguments(p)
-    p.set_defaults(handler=batch.cmd_batch)
+    from .dask import add_scheduler_argument
+
+    add_scheduler_argument(p)
+    p.set_defaults(handler=_cmd_batch)
+
+    from .server import add_serve_arguments, cli_serve
+
+    p = sub.add_parser("serve", help="serve the library over HTTP (FastAPI + uvicorn)",
+                       description="HTTP service: /v1/analyze, /v1/normalize, /v1/stats, "
+                       "/v1/phrases, /v1/classify, /v1/problems, /v1/metrics, /v1/taxonomy, "
+                       "/healthz, /version; OpenAPI at /openapi.json. Needs the server extra.")
+    add_serve_arguments(p)
+    p.set_defaults(handler=cli_serve)
+
+    from .pipe import add_pipe_arguments, cli_pipe
+
+    p = sub.add_parser("pipe", help="JSON lines in, one JSON result line out per line, in order",
+                       description='Read {"id": …, "text": …} or {"id": …, "path": …} lines on '
+                       "stdin; write one JSON result line per input line; a bad line gives an "
+                       "error line and the pipe goes on.")
+    add_pipe_arguments(p)
+    p.set_defaults(handler=cli_pipe)
 
     from .classify_cli import register
 
