@@ -13,6 +13,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -136,18 +137,20 @@ def _s2t() -> opencc.OpenCC:
 _RE_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _script(norm: Normalized) -> tuple[ScriptKind, float]:
+def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | None = None
+            ) -> tuple[ScriptKind, float]:
     """The script a report was written in, and the share of its Han characters converted.
 
     Traditional characters are those t2s changed (the ``script`` changes of normalize);
     simplified ones those s2t would change in the original. Text with only characters common
     to both scripts counts as simplified.
     """
+    found = norm.change_counts() if counts is None else counts
+    traditional = found.get("script", (0, 0))[1]
+    if not traditional:  # most reports: no need to count Han or simplified characters
+        return "simplified", 0.0
     han = len(_RE_HAN.findall(norm.original))
     if not han:
-        return "simplified", 0.0
-    traditional = sum(c.span[1] - c.span[0] for c in norm.changes if c.kind == "script")
-    if not traditional:  # most reports: no need to look for simplified characters
         return "simplified", 0.0
     converted = _s2t().convert(norm.original)
     if len(converted) == len(norm.original):
@@ -164,9 +167,13 @@ def _script(norm: Normalized) -> tuple[ScriptKind, float]:
     return "mixed", share
 
 
-def _artefacts(norm: Normalized) -> dict[str, int]:
-    counts: Counter[str] = Counter(c.kind for c in norm.changes)
-    return {kind: counts.get(kind, 0) for kind in CHANGE_KINDS}
+def _artefacts(norm: Normalized,
+               counts: Mapping[ChangeKind, tuple[int, int]] | None = None) -> dict[str, int]:
+    found = norm.change_counts() if counts is None else counts
+    out = dict.fromkeys(CHANGE_KINDS, 0)
+    for kind, (n, _) in found.items():
+        out[kind] = n
+    return out
 
 
 def _first_line_title(text: str) -> str | None:
@@ -304,7 +311,9 @@ def analyze(text_or_document: str | Document, *, title: str | None = None) -> An
     else:
         _wrong_input(text_or_document)
     norm = normalize(doc.text)
-    script, share = _script(norm)
+    # Counted once from the passes: building norm.changes costs more than the rest of it.
+    counts = norm.change_counts()
+    script, share = _script(norm, counts)
     return Analysis(
         document=doc,
         normalized=norm,
@@ -313,7 +322,7 @@ def analyze(text_or_document: str | Document, *, title: str | None = None) -> An
         problems=tuple(find_problems_normalized(norm)),
         script=script,
         script_share=share,
-        artefacts=_artefacts(norm),
+        artefacts=_artefacts(norm, counts),
         title=title or doc.title or _first_line_title(norm.text),
         dates=tuple(find_dates(norm)),
     )

@@ -351,32 +351,131 @@ def _display(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _build(items: Sequence[tuple[str, _Outcome]]) -> Results:
-    import pandas as pd
+# Files whose rows are held as Python objects before they are packed into Arrow columns:
+# memory then grows by the packed size of a file (a few KB), not by its row dicts.
+CHUNK_FILES = 256
+# Columns whose values repeat from row to row (the few metric, kind or category names, the
+# sentence shared by the figures it holds): categorical, so each distinct value is stored
+# once. Not ``path``: selecting a file's rows by path must not leave every other path behind
+# as an unused category.
+_CATEGORICAL = {
+    "stats": ("metric", "label", "unit", "scope", "sentence", "rule"),
+    "phrases": ("kind", "source"),
+    "problems": ("category", "label", "area", "runner_up", "marker"),
+}
 
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    for rel, out in items:
+
+def _arrow_type(table: str, column: str) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    dtype = _DTYPES.get(table, {}).get(column)
+    if table == "documents" and column.startswith("stat_"):
+        dtype = "Float64"
+    elif table == "documents" and column.startswith("artefacts_"):
+        dtype = "Int64"
+    if dtype is None:
+        return pa.string()
+    return {"Int64": pa.int64(), "int64": pa.int64(), "Float64": pa.float64(),
+            "float64": pa.float64(), "bool": pa.bool_()}[dtype]
+
+
+class _Collector:
+    """The rows of finished files, gathered in any order and packed into Arrow tables every
+    :data:`CHUNK_FILES` files; :meth:`results` sorts them by file index into DataFrames.
+
+    Kept compact because a folder may hold many thousands of reports: text columns end up
+    as pyarrow-backed strings (no Python object per cell) and a stats sentence is stored
+    once however many figures it holds.
+    """
+
+    def __init__(self) -> None:
+        self._names = {name: ("_order", *_columns(name)) for name in TABLES}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
+        self._chunks: dict[str, list[Any]] = {name: [] for name in TABLES}
+        self._files = 0
+        self.count = 0
+
+    def add(self, order: int, rel: str, out: _Outcome) -> None:
+        """Keep the rows of file number ``order`` (its place in the final tables)."""
         path = _display(rel)
-        status = "ok" if out.ok else "error"
-        rows["documents"].append({"path": path, "status": status, "reason": out.reason,
-                                  **out.document})
+        doc = out.document
+        self._rows["documents"].append(
+            (order, path, "ok" if out.ok else "error", out.reason,
+             *[doc.get(c) for c in self._names["documents"][4:]]))
         if not out.ok:
-            rows["errors"].append({"path": path, "reason": out.reason,
-                                   "format": out.document.get("format"),
-                                   "size": out.document.get("size")})
+            self._rows["errors"].append((order, path, out.reason, doc.get("format"),
+                                         doc.get("size")))
         for table in ("stats", "phrases", "problems"):
-            rows[table].extend({"path": path, **r} for r in getattr(out, table))
-    frames: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
-        frame = pd.DataFrame(rows[name], columns=list(_columns(name)))
-        types = dict(_DTYPES.get(name, {}))
-        if name == "documents":
-            types.update({c: "Float64" for c in frame.columns if c.startswith("stat_")})
-            types.update({c: "Int64" for c in frame.columns if c.startswith("artefacts_")})
-        frame = frame.astype(types)
-        frames[name] = frame.astype({c: "object" for c in frame.columns
-                                     if frame[c].dtype == object})
-    return Results(**frames)
+            columns = self._names[table][2:]
+            self._rows[table].extend((order, path, *[r.get(c) for c in columns])
+                                     for r in getattr(out, table))
+        self._files += 1
+        self.count += 1
+        if self._files >= CHUNK_FILES:
+            self._pack()
+
+    def _pack(self) -> None:
+        import pyarrow as pa
+
+        for name in TABLES:
+            rows = self._rows[name]
+            if not rows:
+                continue
+            names = self._names[name]
+            repeated = _CATEGORICAL.get(name, ())
+            arrays = []
+            for c, values in zip(names, zip(*rows, strict=True), strict=True):
+                array = pa.array(values, type=pa.int64() if c == "_order"
+                                 else _arrow_type(name, c))
+                arrays.append(array.dictionary_encode() if c in repeated else array)
+            self._chunks[name].append(pa.table(arrays, names=list(names)))
+            rows.clear()
+        self._files = 0
+
+    def results(self) -> Results:
+        """The tables, rows ordered by file index (then as the file gave them)."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+
+        self._pack()
+        text = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
+        frames: dict[str, pd.DataFrame] = {}
+        for name in TABLES:
+            names = self._names[name]
+            chunks, self._chunks[name] = self._chunks[name], []
+            if chunks:
+                table = pa.concat_tables(chunks)
+            else:
+                table = pa.table([pa.array([], type=pa.int64() if c == "_order"
+                                           else _arrow_type(name, c)) for c in names],
+                                 names=list(names))
+            del chunks
+            table = table.take(table.column("_order").to_numpy().argsort(kind="stable"))
+            frame = table.drop_columns(["_order"]).to_pandas(
+                types_mapper={pa.string(): text}.get)
+            del table
+            types = {c: _DTYPES.get(name, {}).get(c) or str(frame[c].dtype)
+                     for c in frame.columns}
+            if name == "documents":
+                types.update({c: "Float64" for c in frame.columns if c.startswith("stat_")})
+                types.update({c: "Int64" for c in frame.columns
+                              if c.startswith("artefacts_")})
+            frame = frame.astype(types)
+            for column in _CATEGORICAL.get(name, ()):
+                # categories in sorted order, whichever file came first
+                values = frame[column].astype("category").cat
+                frame[column] = values.reorder_categories(sorted(values.categories))
+            frames[name] = frame
+        return Results(**frames)
+
+
+def _build(items: Sequence[tuple[str, _Outcome]]) -> Results:
+    """The tables of (relative path, outcome) pairs, in the order given."""
+    collector = _Collector()
+    for order, (rel, out) in enumerate(items):
+        collector.add(order, rel, out)
+    return collector.results()
 
 
 def analyze_folder(
@@ -398,15 +497,15 @@ def analyze_folder(
     """
     files = list_files(path, pattern)
     n = _workers(workers, len(files))
-    done: dict[int, _Outcome] = {}
+    collector = _Collector()
     bar = _progress(len(files), progress)
     try:
         for i, out in _run([str(p) for _, p in files], n):
-            done[i] = out
+            collector.add(i, files[i][0], out)
             bar.update(1)
     finally:
         bar.close()
-    return _build([(files[i][0], done[i]) for i in sorted(done)])
+    return collector.results()
 
 
 # --- writing tables ---------------------------------------------------------------------------
@@ -623,7 +722,9 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
         err.write(f"xuncha batch: {exc}\n")
         return 2
 
-    outcomes: dict[int, _Outcome] = {}
+    # Outcomes go straight into the collector (packed as they come), not kept per file.
+    collector = _Collector()
+    reused: dict[int, _Outcome] = {}
     todo: list[int] = []
     hashes: dict[int, str | None] = {}
     for i, (_, p) in enumerate(files):
@@ -631,32 +732,37 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
             digest = _sha256(p)
             hashes[i] = digest
             if digest is not None and digest in known:
-                outcomes[i] = known[digest]
+                reused[i] = known[digest]
                 continue
         todo.append(i)
-    skipped = len(outcomes)
+    known.clear()
+    skipped = len(reused)
     interrupted = False
     bar = _progress(len(todo), not args.quiet)
     # Replace the state with what is reused, then append each file as it finishes, so a
     # killed run keeps every file it finished.
     def keep(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8") as f:
-            for i, o in outcomes.items():
+            for i, o in reused.items():
                 _append_state(f, o, _state_key(o, hashes.get(i)))
 
     _atomic(state_path, keep)
+    for i, o in reused.items():
+        collector.add(i, files[i][0], o)
+    reused.clear()
     with open(state_path, "a", encoding="utf-8") as state:
         try:
             for k, o in _run([str(files[i][1]) for i in todo], n_workers):
                 i = todo[k]
-                outcomes[i] = o
+                collector.add(i, files[i][0], o)
                 _append_state(state, o, _state_key(o, hashes.get(i)))
                 bar.update(1)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             bar.close()
-    results = _build([(files[i][0], outcomes[i]) for i in sorted(outcomes)])
+    finished = collector.count
+    results = collector.results()
     try:
         write_results(results, output, args.format)
     except (OSError, ImportError) as exc:
@@ -667,7 +773,7 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
               + (f" ({skipped} reused from an earlier run)" if skipped else "")
               + f"; tables in {output}\n")
     if interrupted:
-        err.write(f"xuncha batch: interrupted after {len(outcomes)} of {len(files)} files; "
+        err.write(f"xuncha batch: interrupted after {finished} of {len(files)} files; "
                   "run again with --resume to finish\n")
         return 130
     if len(results.errors):

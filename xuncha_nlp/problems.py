@@ -33,7 +33,7 @@ from .model import Model
 from .normalize import Normalized, normalize, require_str
 from .sentences import Segment, split_clauses, split_sentences
 from .statement import lead_in_length
-from .triematch import TrieMatcher
+from .triematch import TrieMatcher, _trie_pattern
 
 __all__ = ["Problem", "find_problems", "find_problems_normalized", "problem_cues"]
 
@@ -80,7 +80,7 @@ class _Cues:
     findings: TrieMatcher                        # pred and noun cues
     weight: dict[str, float]
     nouns: frozenset[str]
-    gapped: tuple[tuple[re.Pattern[str], str, float], ...]
+    gapped: tuple[tuple[re.Pattern[str], str, float, str], ...]  # (…, head or tail)
     verbs: TrieMatcher                           # assert / prevent / target / frame
     verb_kind: dict[str, str]
     fixed: TrieMatcher
@@ -93,6 +93,13 @@ class _Cues:
     statistic: re.Pattern[str]
     headers: tuple[str, ...]
     plan_headers: tuple[str, ...]
+    # Words without which no clause can yield a cue: the pred/noun cues that carry a weight
+    # and the head of each gapped cue; or else a negation AND a fixed cue (未整改到位). Most
+    # sentences of a report have neither, and are settled by a scan or two.
+    possible: re.Pattern[str]
+    negation_any: re.Pattern[str]
+    fixed_any: re.Pattern[str]
+    plan_any: re.Pattern[str]
 
 
 @cache
@@ -115,8 +122,9 @@ def problem_cues() -> dict[str, tuple[str, ...]]:
 def _cues() -> _Cues:
     by_kind = problem_cues()
     weight: dict[str, float] = {}
-    gapped: list[tuple[re.Pattern[str], str, float]] = []
+    gapped: list[tuple[re.Pattern[str], str, float, str]] = []
     plain: list[str] = []
+    necessary: list[str] = []
     for cue, kind, w in resources.read_rows("problem_cues.tsv", (2, 3)):
         if kind == "ignore":
             weight[cue] = 0.0
@@ -133,10 +141,13 @@ def _cues() -> _Cues:
             head, _, tail = cue.partition(GAP)
             pattern = re.compile(
                 f"{re.escape(head)}([^，。；：,;:]{{1,{_GAP_MAX}}}?){re.escape(tail)}")
-            gapped.append((pattern, cue, value))
+            gapped.append((pattern, cue, value, head or tail))
+            necessary.append(head or tail)
         else:
             weight[cue] = value
             plain.append(cue)
+            if value:
+                necessary.append(cue)
     verb_kind: dict[str, str] = {}
     for kind in ("assert", "prevent", "target", "frame"):
         for cue in by_kind[kind]:
@@ -156,7 +167,14 @@ def _cues() -> _Cues:
         plan_starts=tuple(sorted(by_kind["plan_start"], key=len, reverse=True)),
         not_plans=by_kind["not_plan"], contrasts=by_kind["contrast"],
         frame=re.compile(f"(?:{frames})[^。；！？\n]{{0,80}}?(?:问题|现象|短板|弱项|漏洞)"),
-        statistic=statistic, headers=by_kind["header"], plan_headers=by_kind["plan_header"])
+        statistic=statistic, headers=by_kind["header"], plan_headers=by_kind["plan_header"],
+        possible=_any_of(necessary), negation_any=_any_of(by_kind["negation"]),
+        fixed_any=_any_of(by_kind["fixed"]), plan_any=_any_of(by_kind["plan"]))
+
+
+def _any_of(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex finding any of ``words`` (never matching when there are none)."""
+    return re.compile(_trie_pattern(sorted({w for w in words if w})) or "(?!)")
 
 
 # --- judging one statement ----------------------------------------------------------------------
@@ -181,13 +199,6 @@ def _negated(text: str, pos: int, negations: Sequence[str]) -> str:
     return ""
 
 
-def _starts_with(text: str, words: Sequence[str]) -> str:
-    for w in words:
-        if text.startswith(w):
-            return w
-    return ""
-
-
 def _judge(statement: str) -> _Verdict:
     cues = _cues()
     masks = [m.span() for m in _TITLE.finditer(statement)]
@@ -209,7 +220,7 @@ def _judge(statement: str) -> _Verdict:
         if fixed:
             fixed_at, reopened = k, False
             per_clause = [(0.0, [])] * len(per_clause)  # a fix cancels what came before
-        elif fixed_at >= 0 and _starts_with(clause.body.lstrip(), cues.contrasts):
+        elif fixed_at >= 0 and clause.body.lstrip().startswith(cues.contrasts):
             reopened = True
         if fixed_at >= 0 and not reopened:
             score, found = 0.0, []
@@ -228,16 +239,18 @@ def _judge_clause(statement: str, clause: Segment, masks: list[tuple[int, int]],
     text = clause.body
     base = clause.body_start
     stripped = text.lstrip()
-    plan_word = _starts_with(stripped, cues.plan_starts)
-    if plan_word and _starts_with(stripped, cues.not_plans):
-        plan_word = ""
-    if cues.plans.findall(text):
+    # str.startswith with a tuple tests every word in C
+    plan_word = (stripped.startswith(cues.plan_starts)
+                 and not stripped.startswith(cues.not_plans))
+    if cues.plan_any.search(text):
         return 0.0, [], True, False
     verbs = cues.verbs.findall(text)
     found: list[tuple[int, int, str, float]] = []
     for s, e, cue in cues.findings.findall(text):
         found.append((s, e, cue, cues.weight[cue]))
-    for pattern, cue, w in cues.gapped:
+    for pattern, cue, w, needed in cues.gapped:
+        if needed not in text:
+            continue
         for m in pattern.finditer(text):
             if not m.group(1).startswith("的"):  # 存在的问题 is "the problems", not a finding
                 found.append((m.start(), m.end(), cue, w))
@@ -327,6 +340,31 @@ def find_problems(text: str, *, engine: Engine | None = None,
     return find_problems_normalized(normalize(text), engine=engine, model=model)
 
 
+_NO_CUE = _Verdict(0.0, (), False)
+
+
+def _verdict(core: str, cues: _Cues) -> _Verdict:
+    """:func:`_judge`, skipped for the many sentences holding no word that a cue needs.
+
+    Without such a word no clause scores and no cue fires, so the verdict can only be
+    "not a finding" (whether it reads as a plan then makes no difference to the caller).
+    """
+    if not cues.possible.search(core) and not (
+            cues.negation_any.search(core) and cues.fixed_any.search(core)):
+        return _NO_CUE
+    return _judge(core)
+
+
+def _line_start(text: str, pos: int) -> bool:
+    """Whether only spaces stand between the previous line break and ``pos``."""
+    if pos == 0:
+        return True
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\u3000":
+        k -= 1
+    return k >= 0 and text[k] == "\n"
+
+
 def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
     """(start, end, cues, marker) of every problem statement in normalised ``text``."""
     cues = _cues()
@@ -341,17 +379,16 @@ def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
         rest = body[lead:]
         core = rest.strip(_TRAILING + " ")
         heading = _heading_kind(body, cues)
-        if heading and (not core or _judge(core).score == 0):
+        verdict = _verdict(core, cues) if core else _NO_CUE
+        if heading and (not core or verdict.score == 0):
             context = heading  # 主要问题： / 一、存在的主要问题 / 二、整改措施
             continue
         if not core:
             if lead:
                 context = "problems"  # 巡察发现：
             continue
-        line_start = unit.start == 0 or text[:unit.start].rstrip(" \t\u3000").endswith("\n")
-        if line_start and not unit.marker and not lead:
+        if not unit.marker and not lead and _line_start(text, unit.start):
             context = ""  # a plain new paragraph ends the list
-        verdict = _judge(core)
         if verdict.plan:
             continue
         needed = LIST_THRESHOLD if (context == "problems" or led) else THRESHOLD
