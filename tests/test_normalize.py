@@ -352,3 +352,13 @@ def test_fast_pinyin_path_matches_general(text: str) -> None:
 def test_fast_pinyin_path_on_corrupted_passages(index: int) -> None:
     rng = random.Random(index)
     _same_as_general(corrupt("\n".join(own_passages()), rng))
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_change_counts_agree_with_changes(index: int) -> None:
+    from collections import Counter
+
+    text = corrupt("\n".join(own_passages()), random.Random(index))
+    result = normalize(text)
+    counted = {kind: n for kind, (n, _) in result.change_counts().items()}
+    assert counted == dict(Counter(c.kind for c in result.changes))

@@ -196,6 +196,9 @@ class _Lazy:
 
     before: str
     find: Callable[[str], list[_Edit]]
+    kind: ChangeKind
+    count: int  # edits, known from the fast path without finding them
+    chars: int  # characters they removed
 
     @cached_property
     def edits(self) -> _Edits:
@@ -264,18 +267,21 @@ class Normalized:
                 "changes": [c.to_dict() for c in self.changes]}
 
     def change_counts(self) -> dict[ChangeKind, tuple[int, int]]:
-        """Per kind, (number of changes, characters of ``original`` their spans cover): what
-        counting :attr:`changes` gives, without building Change objects or slicing text."""
+        """Per kind, (number of changes, characters they replaced): cheap counts for
+        summaries, without building Change objects or mapping spans back.
+
+        Characters are counted in each pass's own input, which equals the original span
+        except where an edit covers characters an earlier pass already removed.
+        """
         counts: dict[ChangeKind, tuple[int, int]] = {}
-        shifting: tuple[_Pass, ...] = ()  # earlier passes that moved positions
         for step in self._passes:
+            if isinstance(step, _Lazy):  # counted by the fast path; finding edits is slower
+                n, chars = counts.get(step.kind, (0, 0))
+                counts[step.kind] = (n + step.count, chars + step.chars)
+                continue
             for kind, s, e, _ in _edits_of(step):
-                if shifting:
-                    s, e = _back_span(shifting, s, e)
                 n, chars = counts.get(kind, (0, 0))
                 counts[kind] = (n + 1, chars + e - s)
-            if not isinstance(step, _Rewrite):  # _Rewrite keeps every position
-                shifting += (step,)
         return counts
 
 
@@ -549,9 +555,10 @@ def _pinyin(text: str) -> list[_Edit]:
     return edits
 
 
-def _pinyin_fast(text: str) -> str | None:
+def _pinyin_fast(text: str) -> tuple[str, int] | None:
     """The text without its pinyin annotations, by one C-level substitution, on the common
-    kind of annotated page: every pinyin-like bracket is an annotation, toned ones follow a
+    kind of annotated page (with the number of annotations removed): every pinyin-like
+    bracket is an annotation, toned ones follow a
     Han character or another bracket, toneless ones a Han character, and at least one toned
     one a Han character. There :func:`_pinyin` removes exactly the same brackets; the edits
     are found by it later, on demand. None when the page is not of that kind."""
@@ -574,7 +581,7 @@ def _pinyin_fast(text: str) -> str | None:
     if (("(" in out and _RE_ASCII_BRACKET.search(out))
             or ("（" in out and _RE_FW_BRACKET.search(out))):
         return None  # removing brackets brought new ones together
-    return out
+    return out, len(inners)
 
 
 def _annotated_char(text: str, s: int) -> str:
@@ -809,8 +816,9 @@ def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
             passes.append(record)
     quick = _pinyin_fast(text) if fast else None
     if quick is not None:
-        passes.append(_Lazy(text, _pinyin))
-        text = quick
+        out, count = quick
+        passes.append(_Lazy(text, _pinyin, "pinyin", count, len(text) - len(out)))
+        text = out
     else:
         text, record = _apply(text, _pinyin(text))
         if record is not None:
