@@ -109,7 +109,12 @@ class Classifier:
         texts = list(statements) if not isinstance(statements, list) else statements
         for t in texts:
             require_str(t, "classify_many()")
-        prepared = [statement_text(clean_text(t)) for t in texts]
+        return self._classify_clean([clean_text(t) for t in texts])
+
+    def _classify_clean(self, texts: list[str]) -> list[Classification]:
+        """Classify statements that are already normalised (normalize is idempotent, so
+        find_problems need not convert its own output again)."""
+        prepared = [statement_text(t) for t in texts]
         if self.engine == "keyword":
             return [_keyword_one(s) for s in prepared]
         model = self.model

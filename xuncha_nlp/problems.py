@@ -318,7 +318,7 @@ def find_problems_normalized(norm: Normalized, *, engine: Engine | None = None,
     if not found:
         return []
     statements = [norm.text[s:e] for s, e, _, _ in found]
-    results = classifier.classify_many(statements)
+    results = classifier._classify_clean(statements)  # slices of normalised text
     problems: list[Problem] = []
     for (s, e, cues, marker), statement, result in zip(found, statements, results,
                                                         strict=True):
