@@ -14,7 +14,6 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -82,10 +81,9 @@ _RE_BRACKET = re.compile(f"[(（]([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_ASCII_BRACKET = re.compile(f"\\(([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
 
-# The bracket pattern again, found only where it follows a Han character or a closing
-# bracket (a chain of annotations): the lookbehind is tried at brackets only, so it scans fast.
-_RE_BRACKET_AFTER_OK = re.compile(f"[(（](?<=[{HAN})）][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
-_RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
+# What may stand before an annotation for the fast path to take it (see _pinyin_fast).
+_RE_TONED_BEFORE = re.compile(f"[{HAN})）]*")
+_RE_TONELESS_BEFORE = re.compile(f"[{HAN}]*")
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
 _RE_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e]")
@@ -556,28 +554,30 @@ def _pinyin(text: str) -> list[_Edit]:
 
 
 def _pinyin_fast(text: str) -> tuple[str, int] | None:
-    """The text without its pinyin annotations, by one C-level substitution, on the common
-    kind of annotated page (with the number of annotations removed): every pinyin-like
-    bracket is an annotation, toned ones follow a
-    Han character or another bracket, toneless ones a Han character, and at least one toned
-    one a Han character. There :func:`_pinyin` removes exactly the same brackets; the edits
-    are found by it later, on demand. None when the page is not of that kind."""
+    """The text without its pinyin annotations (and how many), found with C-level splits
+    and joins, on the common kind of annotated page: every pinyin-like bracket is an
+    annotation; toned ones follow a Han character, a closing bracket or another annotation;
+    toneless ones a Han character or another annotation; at least one toned one follows a
+    Han character. There :func:`_pinyin` removes exactly the same brackets; it finds the
+    edits later, on demand. None when the page is not of that kind."""
     if "(" not in text and "（" not in text:
         return None
-    inners = _RE_BRACKET.findall(text)
-    if not inners:
-        return None
+    parts = _RE_BRACKET.split(text)  # [text, inner, text, inner, …, text]
+    if len(parts) == 1 or not parts[0]:
+        return None  # no bracket, or one at the very start (nothing annotated)
+    inners = parts[1::2]
     kinds = {inner: _pinyin_kind(inner) for inner in set(inners)}
     if not all(kinds.values()):
         return None
-    after_ok = _RE_BRACKET_AFTER_OK.findall(text)
-    after_han = Counter(_RE_BRACKET_AFTER_HAN.findall(text))
-    if len(after_ok) != len(inners) or not any(kinds[i] == 2 for i in after_han):
+    # The character before each bracket; "" where it follows another bracket (a chain).
+    befores = [p[-1:] for p in parts[0:-1:2]]
+    toned = "".join([b for b, i in zip(befores, inners, strict=True) if kinds[i] == 2])
+    toneless = "".join([b for b, i in zip(befores, inners, strict=True) if kinds[i] == 1])
+    if not _RE_HAN.search(toned) or not _RE_TONED_BEFORE.fullmatch(toned):
         return None
-    everywhere = Counter(inners)
-    if any(kind == 1 and after_han[inner] != everywhere[inner] for inner, kind in kinds.items()):
+    if toneless and not _RE_TONELESS_BEFORE.fullmatch(toneless):
         return None
-    out = _RE_BRACKET.sub("", text)
+    out = "".join(parts[0::2])
     if (("(" in out and _RE_ASCII_BRACKET.search(out))
             or ("（" in out and _RE_FW_BRACKET.search(out))):
         return None  # removing brackets brought new ones together
