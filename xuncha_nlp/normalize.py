@@ -98,6 +98,8 @@ _RE_MARKS = re.compile(
     f"[{ASCII_MARKS}](?:[{HSPACE}]*[{MARKS}])*|[{MARKS}](?:[{HSPACE}]*[{MARKS}])+"
 )
 _RE_FW_MARKS = re.compile(f"[{MARKS}](?:[{HSPACE}]*[{MARKS}])+")
+_RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern})")
+_RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern})")
 _RE_HSPACE = re.compile(f"[{HSPACE}]+")
 _RE_BLANK_LINES = re.compile(f"\n(?:[{HSPACE}]*\n)+")
 _RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
@@ -653,6 +655,35 @@ def _punctuation(text: str) -> list[_Edit]:
 _WS_CHARS = " \t\u00a0\u3000\n"
 
 
+def _punctuation_fast(text: str) -> tuple[str, int, int] | None:
+    """:func:`_punctuation`'s text (with the number of runs changed and their characters)
+    by a C-level split and join, deciding each run in one comprehension; on pages where no
+    space touches a run, so every neighbour is the adjacent character and both ways decide
+    alike. None otherwise (the general pass looks past spaces)."""
+    ascii_marks = any(c in text for c in ASCII_MARKS)
+    parts = (_RE_MARKS_SPLIT if ascii_marks else _RE_FW_MARKS_SPLIT).split(text)
+    if len(parts) == 1:
+        return text, 0, 0
+    texts, runs = parts[0::2], parts[1::2]
+    if not HSPACE_SET.isdisjoint("".join(runs)):
+        return None
+    lefts = [t[-1:] for t in texts[:-1]]
+    rights = [t[:1] for t in texts[1:]]
+    if not (HSPACE_SET.isdisjoint(lefts) and HSPACE_SET.isdisjoint(rights)):
+        return None
+    closers, fw, han = _RE_CLOSERS.match, _RE_FW_PUNCT.match, _RE_HAN.match
+    new = [_collapse(run)
+           if (left and (closers(left) or fw(left)))
+           or (right and han(right) and not (left.isascii() and left.isalnum()))
+           else run
+           for left, run, right in zip(lefts, runs, rights, strict=True)]
+    changed = [run for run, repl in zip(runs, new, strict=True) if run != repl]
+    if not changed:
+        return text, 0, 0
+    parts[1::2] = new
+    return "".join(parts), len(changed), sum(map(len, changed))
+
+
 def _whitespace(text: str) -> list[_Edit]:
     n = len(text)
     lead = n - len(text.lstrip(_WS_CHARS))
@@ -832,10 +863,19 @@ def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
         passes.append(_Rewrite("width", text, widened))
         text = widened
 
-    for make in (_punctuation, _whitespace):
-        text, record = _apply(text, make(text))
+    quick_marks = _punctuation_fast(text) if fast else None
+    if quick_marks is not None:
+        out, count, chars = quick_marks
+        if count:
+            passes.append(_Lazy(text, _punctuation, "punctuation", count, chars))
+            text = out
+    else:
+        text, record = _apply(text, _punctuation(text))
         if record is not None:
             passes.append(record)
+    text, record = _apply(text, _whitespace(text))
+    if record is not None:
+        passes.append(record)
 
     if script is not None and text:
         conv = _converter(script)
