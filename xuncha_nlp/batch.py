@@ -707,17 +707,24 @@ def cmd_analyze(args: argparse.Namespace, *, out: IO[str] | None = None,
     return 0
 
 
+def _usable_paths(folder: Path, output: Path, err: IO[str]) -> bool:
+    """Check the command's DIR and -o OUT, reporting a usage error on ``err``."""
+    if not folder.is_dir():
+        err.write(f"xuncha batch: {str(folder)!r} is not a folder\n")
+        return False
+    if output.exists() and not output.is_dir():
+        err.write(f"xuncha batch: -o {str(output)!r} exists and is not a folder\n")
+        return False
+    return True
+
+
 def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
     """Handler of ``xuncha batch``: 0 every file analysed, 1 some failed (listed on
     stderr), 2 usage error, 130 interrupted (tables hold the files finished so far)."""
     err = err or sys.stderr
     folder = Path(args.folder)
     output = Path(args.output)
-    if not folder.is_dir():
-        err.write(f"xuncha batch: {args.folder!r} is not a folder\n")
-        return 2
-    if output.exists() and not output.is_dir():
-        err.write(f"xuncha batch: -o {args.output!r} exists and is not a folder\n")
+    if not _usable_paths(folder, output, err):
         return 2
     try:
         files = list_files(folder, args.pattern)

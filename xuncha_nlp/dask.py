@@ -612,11 +612,7 @@ def cmd_batch_scheduler(args: argparse.Namespace, *, err: IO[str] | None = None)
         err.write("xuncha batch: --workers does not apply with --scheduler (the cluster's "
                   "workers do the work)\n")
         return 2
-    if not folder.is_dir():
-        err.write(f"xuncha batch: {args.folder!r} is not a folder\n")
-        return 2
-    if output.exists() and not output.is_dir():
-        err.write(f"xuncha batch: -o {args.output!r} exists and is not a folder\n")
+    if not batch._usable_paths(folder, output, err):
         return 2
     try:
         _require_distributed()

@@ -555,7 +555,7 @@ def _pinyin(text: str) -> list[_Edit]:
     return edits
 
 
-def _pinyin_fast(text: str) -> tuple[str, int] | None:
+def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     """The text without its pinyin annotations (and how many), found with C-level splits
     and joins, on the common kind of annotated page: every pinyin-like bracket is an
     annotation; toned ones follow a Han character, a closing bracket or another annotation;
@@ -583,7 +583,7 @@ def _pinyin_fast(text: str) -> tuple[str, int] | None:
     if (("(" in out and _RE_ASCII_BRACKET.search(out))
             or ("（" in out and _RE_FW_BRACKET.search(out))):
         return None  # removing brackets brought new ones together
-    return out, len(inners)
+    return out, len(inners), len(text) - len(out)
 
 
 def _annotated_char(text: str, s: int) -> str:
@@ -841,49 +841,41 @@ def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
     original = text
     passes: list[_Pass] = []
 
-    for make in (_controls, _garbage):
+    def edit(make: Callable[[str], list[_Edit]]) -> None:
+        nonlocal text
         text, record = _apply(text, make(text))
         if record is not None:
             passes.append(record)
-    quick = _pinyin_fast(text) if fast else None
-    if quick is not None:
-        out, count = quick
-        passes.append(_Lazy(text, _pinyin, "pinyin", count, len(text) - len(out)))
-        text = out
-    else:
-        text, record = _apply(text, _pinyin(text))
-        if record is not None:
-            passes.append(record)
-    text, record = _apply(text, _furniture(text))
-    if record is not None:
-        passes.append(record)
 
+    def edit_fast(quick: Callable[[str], tuple[str, int, int] | None],
+                  make: Callable[[str], list[_Edit]], kind: ChangeKind) -> None:
+        # The fast way gives the general pass's text; its edits are found on demand.
+        nonlocal text
+        found = quick(text) if fast else None
+        if found is None:
+            edit(make)
+            return
+        out, count, chars = found
+        if count:
+            passes.append(_Lazy(text, make, kind, count, chars))
+            text = out
+
+    edit(_controls)
+    edit(_garbage)
+    edit_fast(_pinyin_fast, _pinyin, "pinyin")
+    edit(_furniture)
     widened = _width(text)
     if widened != text:
         passes.append(_Rewrite("width", text, widened))
         text = widened
-
-    quick_marks = _punctuation_fast(text) if fast else None
-    if quick_marks is not None:
-        out, count, chars = quick_marks
-        if count:
-            passes.append(_Lazy(text, _punctuation, "punctuation", count, chars))
-            text = out
-    else:
-        text, record = _apply(text, _punctuation(text))
-        if record is not None:
-            passes.append(record)
-    text, record = _apply(text, _whitespace(text))
-    if record is not None:
-        passes.append(record)
+    edit_fast(_punctuation_fast, _punctuation, "punctuation")
+    edit(_whitespace)
 
     if script is not None and text:
         conv = _converter(script)
         converted = conv.convert(text)
         if len(converted) != len(text):
-            text, record = _apply(text, _convert_lines(text, conv))
-            if record is not None:
-                passes.append(record)
+            edit(lambda t: _convert_lines(t, conv))
             converted = text
         fixed = _fix_script(converted)
         if fixed != text:
