@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import resources
 from .classify import Classification, Classifier, Engine
@@ -44,10 +44,12 @@ KINDS = ("pred", "noun", "ignore", "assert", "prevent", "target", "frame", "plan
 GAP = "…"
 _GAP_MAX = 15
 _TRAILING = "，。、；：？！,.;:?! \t\n\u3000"
+_STRIP = _TRAILING + " "
 _NOMINAL_AFTER = re.compile("的|问题|现象|行为|倾向|情况|等|方面|单位|干部|人员|事项")
 _TITLE = re.compile("《[^《》\n]{0,60}》")
 _COUNT = "[0-9零一二三四五六七八九十百千万两余多]+"
 _COUNTER = "[个件条项起人次家]"
+_FRAME_OPENER = re.compile("针对|围绕|聚焦|紧盯|着眼|解决")  # words that may open a frame
 THRESHOLD = 2
 LIST_THRESHOLD = 1
 
@@ -100,6 +102,13 @@ class _Cues:
     negation_any: re.Pattern[str]
     fixed_any: re.Pattern[str]
     plan_any: re.Pattern[str]
+    # Any word that can put a cue into a clause: a plain cue (weighted or not), the word a
+    # gapped cue needs, or a fixed cue. A clause with none of them scores nothing, fires
+    # nothing and reports no fix, so only its opening (plan or not) is left to judge.
+    clause_any: re.Pattern[str]
+    gapped_any: re.Pattern[str]                  # the word each gapped cue needs
+    plan_header_any: re.Pattern[str]
+    header_any: re.Pattern[str]
 
 
 @cache
@@ -169,7 +178,10 @@ def _cues() -> _Cues:
         frame=re.compile(f"(?:{frames})[^。；！？\n]{{0,80}}?(?:问题|现象|短板|弱项|漏洞)"),
         statistic=statistic, headers=by_kind["header"], plan_headers=by_kind["plan_header"],
         possible=_any_of(necessary), negation_any=_any_of(by_kind["negation"]),
-        fixed_any=_any_of(by_kind["fixed"]), plan_any=_any_of(by_kind["plan"]))
+        fixed_any=_any_of(by_kind["fixed"]), plan_any=_any_of(by_kind["plan"]),
+        clause_any=_any_of([*plain, *(g[3] for g in gapped), *by_kind["fixed"]]),
+        gapped_any=_any_of([g[3] for g in gapped]),
+        plan_header_any=_any_of(by_kind["plan_header"]), header_any=_any_of(by_kind["header"]))
 
 
 def _any_of(words: Sequence[str]) -> re.Pattern[str]:
@@ -202,21 +214,25 @@ def _negated(text: str, pos: int, negations: Sequence[str]) -> str:
 def _judge(statement: str) -> _Verdict:
     cues = _cues()
     masks = [m.span() for m in _TITLE.finditer(statement)]
-    if any(f in statement for f in ("针对", "围绕", "聚焦", "紧盯", "着眼", "解决")):
+    if _FRAME_OPENER.search(statement):
         masks.extend(m.span() for m in cues.frame.finditer(statement))
     if "问题" in statement:
         masks.extend(m.span() for m in cues.statistic.finditer(statement))
     clauses = split_clauses(statement)
+    # What no clause can hold when the whole statement lacks it (each clause is a slice).
+    scope = _Scope(cues.plan_any.search(statement) is not None,
+                   cues.fixed_any.search(statement) is not None,
+                   tuple(g for g in cues.gapped if g[3] in statement)
+                   if cues.gapped_any.search(statement) else ())
     total = 0.0
     fired: list[str] = []
     fixed_at = -1
     reopened = False
-    first_plan = False
     per_clause: list[tuple[float, list[str]]] = []
     for k, clause in enumerate(clauses):
-        score, found, plan, fixed = _judge_clause(statement, clause, masks, cues)
-        if k == 0:
-            first_plan = plan
+        score, found, plan, fixed = _judge_clause(statement, clause, masks, cues, scope)
+        if k == 0 and plan:
+            return _PLAN  # the later clauses cannot change that verdict
         if fixed:
             fixed_at, reopened = k, False
             per_clause = [(0.0, [])] * len(per_clause)  # a fix cancels what came before
@@ -225,37 +241,51 @@ def _judge(statement: str) -> _Verdict:
         if fixed_at >= 0 and not reopened:
             score, found = 0.0, []
         per_clause.append((score, found))
-    if first_plan:
-        return _Verdict(0.0, (), True)
     for score, found in per_clause:
         total += score
         fired.extend(found)
     return _Verdict(total, tuple(dict.fromkeys(fired)), False)
 
 
+class _Scope(NamedTuple):  # built once per judged statement: a tuple is cheapest
+    """What a statement holds at all: plan words, fixed cues, and the gapped cues whose
+    needed word occurs in it."""
+
+    plan: bool
+    fixed: bool
+    gapped: tuple[tuple[re.Pattern[str], str, float, str], ...]
+
+
+_PLAN = _Verdict(0.0, (), True)
+
+
 def _judge_clause(statement: str, clause: Segment, masks: list[tuple[int, int]],
-                  cues: _Cues) -> tuple[float, list[str], bool, bool]:
-    """(score, cues, is a plan, reports a fix) of one clause."""
+                  cues: _Cues, scope: _Scope | None = None
+                  ) -> tuple[float, list[str], bool, bool]:
+    """(score, cues, is a plan, reports a fix) of one clause (``scope``: that of the
+    statement, when known)."""
     text = clause.body
+    if scope is None:
+        scope = _Scope(True, True, cues.gapped)
+    if scope.plan and cues.plan_any.search(text):
+        return 0.0, [], True, False
     base = clause.body_start
     stripped = text.lstrip()
     # str.startswith with a tuple tests every word in C
     plan_word = (stripped.startswith(cues.plan_starts)
                  and not stripped.startswith(cues.not_plans))
-    if cues.plan_any.search(text):
-        return 0.0, [], True, False
-    verbs = cues.verbs.findall(text)
-    found: list[tuple[int, int, str, float]] = []
-    for s, e, cue in cues.findings.findall(text):
-        found.append((s, e, cue, cues.weight[cue]))
-    for pattern, cue, w, needed in cues.gapped:
+    if not cues.clause_any.search(text):
+        return 0.0, [], plan_word, False
+    weight = cues.weight
+    found = [(s, e, cue, weight[cue]) for s, e, cue in cues.findings.findall(text)]
+    for pattern, cue, w, needed in scope.gapped:
         if needed not in text:
             continue
         for m in pattern.finditer(text):
             if not m.group(1).startswith("的"):  # 存在的问题 is "the problems", not a finding
                 found.append((m.start(), m.end(), cue, w))
     fixed = False
-    for s, e, cue in cues.fixed.findall(text):
+    for s, e, cue in cues.fixed.findall(text) if scope.fixed else ():
         neg = _negated(text, s, cues.negations)
         if neg:
             found.append((s - len(neg), e, neg + cue, 2.0))
@@ -264,6 +294,7 @@ def _judge_clause(statement: str, clause: Segment, masks: list[tuple[int, int]],
     score = 0.0
     fired: list[str] = []
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    verbs = cues.verbs.findall(text) if found else []
     reach = -1
     for s, e, cue, w in found:
         if e <= reach:
@@ -298,9 +329,9 @@ def _heading_kind(body: str, cues: _Cues) -> str:
     core = body.rstrip(_TRAILING)
     if len(core) > 40:
         return ""
-    if any(h in core for h in cues.plan_headers):
+    if cues.plan_header_any.search(core):
         return "plans"
-    if any(h in core for h in cues.headers):
+    if cues.header_any.search(core):
         return "problems"
     return ""
 
@@ -320,9 +351,12 @@ def find_problems_normalized(norm: Normalized, *, engine: Engine | None = None,
     statements = [norm.text[s:e] for s, e, _, _ in found]
     results = classifier._classify_clean(statements)  # slices of normalised text
     problems: list[Problem] = []
+    # Unchanged text (clean simplified input) maps to itself; skip the walk back through
+    # the passes, as stats and phrases do.
+    untouched = norm.text == norm.original
     for (s, e, cues, marker), statement, result in zip(found, statements, results,
                                                         strict=True):
-        os_, oe = norm.original_span(s, e)
+        os_, oe = (s, e) if untouched else norm.original_span(s, e)
         problems.append(Problem(norm.original[os_:oe], (os_, oe), statement, result, cues,
                                 marker))
     return problems
@@ -377,10 +411,9 @@ def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
         led = bool(lead) or carried
         carried = led and unit.text.rstrip().endswith(("；", ";"))
         rest = body[lead:]
-        core = rest.strip(_TRAILING + " ")
-        heading = _heading_kind(body, cues)
+        core = rest.strip(_STRIP)
         verdict = _verdict(core, cues) if core else _NO_CUE
-        if heading and (not core or verdict.score == 0):
+        if (not core or verdict.score == 0) and (heading := _heading_kind(body, cues)):
             context = heading  # 主要问题： / 一、存在的主要问题 / 二、整改措施
             continue
         if not core:
@@ -393,6 +426,6 @@ def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
             continue
         needed = LIST_THRESHOLD if (context == "problems" or led) else THRESHOLD
         if verdict.score >= needed and verdict.cues:
-            start = unit.body_start + lead + (len(rest) - len(rest.lstrip(_TRAILING + " ")))
+            start = unit.body_start + lead + (len(rest) - len(rest.lstrip(_STRIP)))
             out.append((start, start + len(core), verdict.cues, unit.marker))
     return out

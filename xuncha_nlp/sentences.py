@@ -64,6 +64,12 @@ _RE_SENT_END_SEMI = re.compile("[。！？!?；;]+[”’」』）)\"]*|\n")
 _RE_CLAUSE_END = re.compile("[。！？!?；;，,：:]+[”’」』）)\"]*|\n")
 _NEXT_QUOTE = "“‘「『\n"
 _RE_MARKER_GATE = re.compile(f"[{HAN_NUM}0-9（(第其首最再另一{CIRCLED}]")
+_BLANK = SPACE + "\n"  # trimmed from both ends of every segment
+# The gate, narrowed to characters right after one of MARKER_LEFT (or at the start): no other
+# can open an item (spaces belong to MARKER_LEFT), and 一 or a digit inside a word is common.
+# (The lookbehind follows the gate character so that re still skips ahead to gate characters.)
+_RE_MARKER_GATE_LEFT = re.compile(
+    _RE_MARKER_GATE.pattern + f"(?<![^{re.escape(MARKER_LEFT)}].)")
 
 
 @dataclass(frozen=True)
@@ -196,14 +202,14 @@ def _marker_starts(text: str, start: int, end: int,
                    starts: list[int], ends: list[int]) -> list[tuple[int, str]]:
     """(position, marker) of every list marker that opens an item within [start, end)."""
     found: list[tuple[int, str]] = []
-    for m in _RE_MARKER_GATE.finditer(text, start, end):
+    for m in _RE_MARKER_GATE_LEFT.finditer(text, start, end):
         pos = m.start()
         j = pos - 1
         while j >= 0 and text[j] in SPACE:
             j -= 1
         left = "\n" if j < 0 else text[j]
         line_start = left == "\n"
-        if not (line_start or left in MARKER_LEFT) or _inside(starts, ends, pos):
+        if not (line_start or left in MARKER_LEFT) or (starts and _inside(starts, ends, pos)):
             continue
         marker = _marker_at(text, pos, line_start=line_start or left in _STRICT_LEFT)
         if marker and pos + len(marker) <= end:
@@ -211,9 +217,10 @@ def _marker_starts(text: str, start: int, end: int,
     return found
 
 
-def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
-           markers: bool) -> list[Segment]:
-    p_starts, p_ends = _protected(text, start, end)
+def _cuts_outside(text: str, start: int, end: int, ends_re: re.Pattern[str],
+                  p_starts: list[int], p_ends: list[int]) -> list[int]:
+    """Where the sentence (or clause) ends of ``text[start:end]`` cut, skipping the ends
+    inside a protected pair."""
     cuts: list[int] = []
     for m in ends_re.finditer(text, start, end):
         if m.group() != "\n" and _inside(p_starts, p_ends, m.start()):
@@ -222,6 +229,16 @@ def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
             if not (m.group()[-1] in CLOSERS and (after >= end or text[after] in _NEXT_QUOTE)):
                 continue
         cuts.append(m.end())
+    return cuts
+
+
+def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
+           markers: bool) -> list[Segment]:
+    p_starts, p_ends = _protected(text, start, end)
+    if not p_starts:  # nothing protected (most clauses): every end cuts
+        cuts = [m.end() for m in ends_re.finditer(text, start, end)]
+    else:
+        cuts = _cuts_outside(text, start, end, ends_re, p_starts, p_ends)
     marker_at: dict[int, str] = {}
     if markers:
         for pos, marker in _marker_starts(text, start, end, p_starts, p_ends):
@@ -234,12 +251,14 @@ def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
     for cut in cuts:
         if cut <= prev:
             continue
-        s, e = prev, cut
-        while s < e and text[s] in SPACE + "\n":
-            s += 1
-        while e > s and text[e - 1] in SPACE + "\n":
-            e -= 1
-        if s < e:
-            out.append(Segment(s, e, text[s:e], marker_at.get(s, "")))
+        piece = text[prev:cut]
+        body = piece.strip(_BLANK)
+        if body:
+            s = prev + len(piece) - len(piece.lstrip(_BLANK)) if piece[0] in _BLANK else prev
+            marker = marker_at.get(s, "")
+            if len(marker) > len(body):
+                # 第一， + space, split at its comma: the marker's tail lies past the clause
+                marker = body
+            out.append(Segment(s, s + len(body), body, marker))
         prev = cut
     return out
