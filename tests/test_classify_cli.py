@@ -82,4 +82,14 @@ def test_problems_reads_gbk_and_reports_missing(tmp_path: Path,
     report.write_bytes("该局违规发放津补贴，财务管理混乱。".encode("gbk"))
     assert run(["problems", str(report), str(tmp_path / "absent.txt")]) == 1
     captured = capsys.readouterr()
-    assert "违规发放津补贴" in captured.out and "cannot read" in captured.err
+    assert "违规发放津补贴" in captured.out and "absent.txt: no such file" in captured.err
+
+
+def test_problems_reads_web_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "feedback.html"
+    page.write_text("<html><head><title>反馈</title><script>var x=1;</script></head><body>"
+                    "<div id='zoom'><p>巡察发现，该局党组执行中央八项规定精神不严格，"
+                    "存在公车私用问题。</p></div></body></html>", encoding="utf-8")
+    assert run(["problems", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "\tconduct\t" in out and "var x" not in out

@@ -20,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, get_args
 
 from .io import Document
-from .normalize import ChangeKind, Normalized, normalize
+from .normalize import HAN, ChangeKind, Normalized, normalize
 
 if TYPE_CHECKING:
     import opencc
@@ -134,7 +134,7 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t.json")
 
 
-_RE_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_RE_HAN = re.compile(f"[{HAN}]")
 
 
 def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | None = None

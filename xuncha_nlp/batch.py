@@ -794,12 +794,17 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
         err.write(f"xuncha batch: interrupted after {finished} of {len(files)} files; "
                   "run again with --resume to finish\n")
         return 130
-    if len(results.errors):
-        err.write(f"xuncha batch: {len(results.errors)} files failed:\n")
-        for path, reason in zip(results.errors["path"], results.errors["reason"], strict=True):
-            err.write(f"  {path}: {reason}\n")
-        return 1
-    return 0
+    return report_failures(results, err)
+
+
+def report_failures(results: Results, err: IO[str]) -> int:
+    """List the failed files on ``err``; the exit code: 1 when some failed, else 0."""
+    if not len(results.errors):
+        return 0
+    err.write(f"xuncha batch: {len(results.errors)} files failed:\n")
+    for path, reason in zip(results.errors["path"], results.errors["reason"], strict=True):
+        err.write(f"  {path}: {reason}\n")
+    return 1
 
 
 def _append_state(state: IO[str], out: _Outcome, key: str | None) -> None:

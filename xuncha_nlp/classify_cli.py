@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from .errors import XunchaError
@@ -122,7 +121,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_problems(args: argparse.Namespace) -> int:
     from .classify import Classifier
-    from .encoding import decode_bytes
+    from .io import read_text
     from .normalize import normalize
     from .problems import find_problems_normalized
 
@@ -135,13 +134,9 @@ def cmd_problems(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            text = decode_bytes(Path(path).read_bytes(), name=path).text
+            text = read_text(path).text
             found = find_problems_normalized(normalize(text), engine=classifier.engine,
                                              model=model)
-        except OSError as exc:
-            _err(f"{path}: cannot read ({exc.strerror or exc})")
-            status = 1
-            continue
         except XunchaError as exc:
             _err(str(exc))
             status = 1

@@ -413,10 +413,7 @@ def analyze_partition(
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"analyze_partition() takes a pandas DataFrame, not {type(df).__name__}")
-    for arg, column in (("text_column", text_column), ("id_column", id_column)):
-        if column is not None and column not in df.columns:
-            raise ValueError(f"{arg} {column!r} is not a column; columns are "
-                             f"{', '.join(map(str, df.columns))}")
+    _check_columns(df.columns, text_column, id_column)
     if len(df):
         _warm()
     _LOADS.tasks += 1
@@ -432,6 +429,14 @@ def analyze_partition(
                                 for _, o in items], dtype=text, index=docs.index)
     docs.index = df.index
     return docs[list(partition_columns())]
+
+
+def _check_columns(columns: Iterable[Any], text_column: str, id_column: str | None) -> None:
+    names = list(columns)
+    for arg, column in (("text_column", text_column), ("id_column", id_column)):
+        if column is not None and column not in names:
+            raise ValueError(f"{arg} {column!r} is not a column; columns are "
+                             f"{', '.join(map(str, names))}")
 
 
 def analyze_batches(
@@ -453,10 +458,7 @@ def analyze_dataframe(
 
     if not isinstance(ddf, dd.DataFrame):
         raise TypeError(f"analyze_dataframe() takes a dask DataFrame, not {type(ddf).__name__}")
-    for arg, column in (("text_column", text_column), ("id_column", id_column)):
-        if column is not None and column not in ddf.columns:
-            raise ValueError(f"{arg} {column!r} is not a column; columns are "
-                             f"{', '.join(map(str, ddf.columns))}")
+    _check_columns(ddf.columns, text_column, id_column)
     with dask.config.set({"dataframe.convert-string": False}):
         untyped: Any = ddf  # map_partitions has no annotations
         out: dd.DataFrame = untyped.map_partitions(analyze_partition, text_column,
@@ -636,9 +638,4 @@ def cmd_batch_scheduler(args: argparse.Namespace, *, err: IO[str] | None = None)
     ok = int((results.documents["status"] == "ok").sum())
     err.write(f"xuncha batch: {ok} of {len(results.documents)} files analysed on "
               f"{args.scheduler}; tables in {output}\n")
-    if len(results.errors):
-        err.write(f"xuncha batch: {len(results.errors)} files failed:\n")
-        for path, reason in zip(results.errors["path"], results.errors["reason"], strict=True):
-            err.write(f"  {path}: {reason}\n")
-        return 1
-    return 0
+    return batch.report_failures(results, err)

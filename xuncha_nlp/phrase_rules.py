@@ -22,6 +22,7 @@ from typing import Literal
 
 from . import resources
 from .errors import LexiconError
+from .normalize import HAN
 from .segment import Segmenter
 
 __all__ = [
@@ -79,7 +80,6 @@ GENRE_WEIGHT = 0.35
 NAME_WEIGHT = 0.5
 
 # --- regexes, built once from named fragments -------------------------------------------
-HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 NUM = "一二三四五六七八九十两双"
 ANY_NUM = NUM + "〇零百千万亿几0-9"
 # A numeral preceded by another numeral, 第 or 每 is part of a number or an ordinal.
