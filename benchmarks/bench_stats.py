@@ -69,7 +69,7 @@ def main() -> None:
                              "of the densest real report; 0.35: denser than any)")
     args = parser.parse_args()
 
-    from tests.stats_variants import corrupt_variant
+    from tests.scraped import corrupt_variant
     from xuncha_nlp import normalize
     from xuncha_nlp.stats import extract_stats, extract_stats_normalized
 

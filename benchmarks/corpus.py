@@ -9,8 +9,6 @@ import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_SYLLABLES = ["jiān", "dū", "xiàn", "tǐ", "zhí", "lǜ", "guó", "mín", "zhèng", "cè", "xún", "chá",
-              "de", "lǐng", "dǎo", "diào", "fā", "qū", "lián", "jīng"]
 _FURNITURE_HEAD = ["來源：縣紀委監委網站  發布時間：2024-05-06", "【字體：大 中 小】"]
 _FURNITURE_TAIL = ["責編：王某", "掃一掃在手機打開當前頁", "【打印本頁】【關閉窗口】"]
 
@@ -34,25 +32,13 @@ def own_paragraphs() -> list[str]:
 
 def corrupt(text: str, rng: random.Random, *, pinyin_rate: float = 0.08,
             comma_rate: float = 1.0) -> str:
-    """Traditional script with scrape artefacts: pinyin annotations and messy commas."""
-    import opencc
+    """Traditional script with scrape artefacts: pinyin annotations (neutral tones too) and
+    doubled or clashing commas, periods and enumeration commas."""
+    from tests.scraped import corrupt_variant
 
-    traditional = opencc.OpenCC("s2t.json").convert(text)
-    out: list[str] = []
-    for ch in traditional:
-        if ch == "，" and rng.random() < 0.5 * comma_rate:
-            out.append(",,")
-            continue
-        if ch == "。" and rng.random() < 0.3 * comma_rate:
-            out.append(",。")
-            continue
-        if ch == "、" and rng.random() < 0.3 * comma_rate:
-            out.append(",、")
-            continue
-        out.append(ch)
-        if "\u4e00" <= ch <= "\u9fff" and rng.random() < pinyin_rate:
-            out.append(f"({rng.choice(_SYLLABLES)})")
-    return "".join(out)
+    return corrupt_variant(text, seed=rng, pinyin_rate=pinyin_rate, comma_rate=0.5 * comma_rate,
+                           period_rate=0.3 * comma_rate, dunhao_rate=0.3 * comma_rate,
+                           neutral_tones=True)
 
 
 def documents(n_bytes: int, *, traditional: bool, seed: int = 7, artefact_share: float = 1.0,

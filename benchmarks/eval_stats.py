@@ -9,7 +9,7 @@
 2. Cases: every line of tests/data/stats_cases.jsonl (and stats_cases_extra.jsonl), scored
    the same way on (metric, value, value_max, unit, approximate, redacted), plus the share of
    cases whose whole result is exactly right, on the clean text and on its traditional +
-   pinyin variant (tests/stats_variants.py builds it, as the tests do).
+   pinyin variant (tests/scraped.py builds it, as the tests do).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _case_key(e: dict[str, object]) -> tuple[object, ...]:
 
 
 def eval_cases(verbose: bool) -> None:
-    from tests.stats_variants import corrupt_variant
+    from tests.scraped import corrupt_variant
     from xuncha_nlp import stats
 
     cases = []

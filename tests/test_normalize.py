@@ -14,6 +14,7 @@ from xuncha_nlp import Normalized, normalize
 from xuncha_nlp.normalize import SCRIPTS
 
 from .conftest import SEEDS, own_passages, seed_texts
+from .scraped import corrupt_variant
 
 # (id, input, expected text, kinds that must appear in changes)
 CASES: list[tuple[str, str, str, set[str]]] = [
@@ -258,27 +259,13 @@ def test_never_raises_on_unicode(text: str) -> None:
 
 
 # --- round trip: simplified → traditional + artefacts → normalize ----------------------------
-_SYLLABLES = ["jiān", "dū", "xiàn", "tǐ", "zhí", "lǜ", "guó", "mín", "zhèng", "cè", "xún", "chá"]
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
 def corrupt(text: str, rng: random.Random) -> str:
-    import opencc
-
-    traditional = opencc.OpenCC("s2t.json").convert(text)
-    out: list[str] = []
-    for ch in traditional:
-        if ch == "，" and rng.random() < 0.5:
-            out.append(rng.choice([",,", ",", "，，"]))
-            continue
-        if ch == "。" and rng.random() < 0.3:
-            out.append(",。")
-            continue
-        out.append(ch)
-        if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.15:
-            syl = rng.choice(_SYLLABLES)
-            out.append(f"({syl})" if rng.random() < 0.8 else f"（{syl}）")
-    return "".join(out)
+    """Traditional script, pinyin after 15% of Han characters, messy commas and periods."""
+    return corrupt_variant(text, seed=rng, pinyin_rate=0.15, comma_rate=0.5, period_rate=0.3,
+                           fullwidth_rate=0.2)
 
 
 def test_round_trip_restores_text() -> None:

@@ -34,7 +34,7 @@ from xuncha_nlp.stats import (
 )
 
 from .conftest import DATA, SEEDS, SEEDS_MISSING, seed_texts
-from .stats_variants import corrupt_variant
+from .scraped import corrupt_variant
 
 CASE_FILES = (DATA / "stats_cases.jsonl", DATA / "stats_cases_extra.jsonl")
 
