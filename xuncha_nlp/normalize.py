@@ -235,16 +235,7 @@ class Normalized:
         artefacts after it are not. An empty span maps to an empty span at the insertion point.
         """
         start, end = _check_span(start, end, len(self.text))
-        if start == end:
-            p = start
-            for step in reversed(self._passes):
-                p = step.back_pos(p)
-            return p, p
-        lo, hi = start, end - 1
-        for step in reversed(self._passes):
-            lo = step.back_char(lo)[0]
-            hi = step.back_char(hi)[1] - 1
-        return lo, hi + 1
+        return _back_span(self._passes, start, end)
 
     def original_text(self, start: int, end: int) -> str:
         """``original`` at :meth:`original_span` of the span."""
@@ -311,6 +302,7 @@ def _check_span(start: int, end: int, length: int) -> tuple[int, int]:
 
 
 def _back_span(passes: tuple[_Pass, ...], s: int, e: int) -> tuple[int, int]:
+    """Map the span [s, e) of the last pass's output back through ``passes``."""
     if s == e:
         for step in reversed(passes):
             s = step.back_pos(s)
