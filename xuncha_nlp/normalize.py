@@ -80,13 +80,19 @@ _RE_BRACKET = re.compile(f"[(（]([{_PINYIN_CHARS}]{{1,30}})[)）]")
 # Literal-first versions of the same pattern: they scan at memchr speed where brackets are rare.
 _RE_ASCII_BRACKET = re.compile(f"\\(([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
-
-# What may stand before an annotation for the fast path to take it (see _pinyin_fast).
-_RE_TONED_BEFORE = re.compile(f"[{HAN})）]*")
-_RE_TONELESS_BEFORE = re.compile(f"[{HAN}]*")
+# The same, only right after a Han character. The lookbehind comes after the bracket so
+# that the pattern still starts with it and scans fast.
+_RE_ASCII_BRACKET_AFTER_HAN = re.compile(f"\\((?<=[{HAN}]\\()([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_RE_FW_BRACKET_AFTER_HAN = re.compile(f"（(?<=[{HAN}]（)([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_LAST_CHAR = operator.itemgetter(slice(-1, None))
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
-_RE_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e]")
+_WIDE = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e"
+_RE_WIDTH = re.compile(f"[{_WIDE}]")
+# One scan of the input tells whether the control and width passes have anything to do
+# (passes between them only delete characters or put in spaces and line breaks).
+_RE_CONTROL_OR_WIDE = re.compile(f"[{_CONTROLS}{_WIDE}]")
 _RE_FW_POINT = re.compile("(?<=[0-9\uff10-\uff19])\uff0e(?=[0-9\uff10-\uff19])")
 _WIDTH = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)},
@@ -94,17 +100,25 @@ _WIDTH = str.maketrans(
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      "\uff05": "%", "\u3000": " "}
 )
+# A run: an ASCII mark alone, or two or more marks. Written to start with one character
+# class (not an alternation) because only then does re skip ahead at C speed to a mark.
 _RE_MARKS = re.compile(
-    f"[{ASCII_MARKS}](?:[{HSPACE}]*[{MARKS}])*|[{MARKS}](?:[{HSPACE}]*[{MARKS}])+"
+    f"[{MARKS}](?:(?:[{HSPACE}]*[{MARKS}])+|(?<=[{ASCII_MARKS}]))"
 )
 _RE_FW_MARKS = re.compile(f"[{MARKS}](?:[{HSPACE}]*[{MARKS}])+")
-_RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern})")
-_RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern})")
+# For _punctuation_fast: the same runs with the spaces after them, so that one look at
+# the runs tells whether a space touches one on the right.
+_RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern}[{HSPACE}]*)")
+_RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern}[{HSPACE}]*)")
 _RE_HSPACE = re.compile(f"[{HSPACE}]+")
+_RE_SPACES = re.compile(" +")
 _RE_BLANK_LINES = re.compile(f"\n(?:[{HSPACE}]*\n)+")
 _RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
 _RE_FW_PUNCT = re.compile(f"[{FW_PUNCT}]")
-_RE_CLOSERS = re.compile(f"[{HAN}”’」』）)》〉]")
+_CLOSERS = f"{HAN}”’」』）)》〉"
+_RE_CLOSERS = re.compile(f"[{_CLOSERS}]")
+# Neither a closer nor full-width punctuation (where a run of marks collapses regardless).
+_RE_NOT_CLOSER = re.compile(f"[^{_CLOSERS}{FW_PUNCT}]")
 _RE_KEY_DROP = re.compile(f"[{HSPACE}\u200b]+")
 _RE_EXACT_DROP = re.compile(
     f"[{HSPACE}【】\\[\\]（）()〔〕<>《》|｜/·•.,，、:：;；!！?？\"'“”‘’\\-—_]+"
@@ -351,19 +365,20 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     return out_text, _Edits(kinds, starts, ends, outs, oute, after)
 
 
-def _has_controls(text: str) -> bool:
-    if _RE_CONTROL_BMP.search(text):
+def _has_controls(text: str, *, bmp: bool | None = None) -> bool:
+    if bmp or (bmp is None and _RE_CONTROL_BMP.search(text)):
         return True
     try:
-        text.encode("utf-8")
+        text.encode("utf-16-le")  # four times faster than UTF-8 at finding them
     except UnicodeEncodeError:  # lone surrogates
         return True
     return False
 
 
-def _controls(text: str) -> list[_Edit]:
+def _controls(text: str, *, bmp: bool | None = None) -> list[_Edit]:
+    """``bmp``: whether the text holds a BMP control character, if the caller knows."""
     edits: list[_Edit] = []
-    if _has_controls(text):
+    if _has_controls(text, bmp=bmp):
         for m in _RE_CONTROL.finditer(text):
             run = m.group()
             # Odd spaces become one plain space; invisible characters and controls go.
@@ -377,7 +392,7 @@ def _controls(text: str) -> list[_Edit]:
 
 
 @cache
-def _furniture_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+def _furniture_cues() -> tuple[re.Pattern[str] | None, tuple[str, ...], frozenset[str]]:
     contains, prefix, exact = [], [], []
     for cue, mode in resources.read_rows("furniture.tsv", 2):
         key = _RE_KEY_DROP.sub("", cue.translate(_WIDTH))
@@ -394,16 +409,21 @@ def _furniture_cues() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]
                 f"furniture.tsv: unknown mode {mode!r} for cue {cue!r}; use contains, prefix "
                 "or exact"
             )
-    return tuple(contains), tuple(prefix), frozenset(exact)
+    # One alternation scans a line once, at C speed, for every "contains" cue.
+    longest_first = sorted(contains, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, longest_first))) if contains else None
+    return pattern, tuple(prefix), frozenset(exact)
 
 
 def _is_furniture(line: str) -> bool:
     stripped = line.strip(_HSPACE_CHARS)
     if not stripped or len(stripped) > FURNITURE_MAX_LINE:
         return False
-    key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped.translate(_WIDTH)))
+    if _RE_WIDTH.search(stripped):  # translate() is slow on Chinese text: only if needed
+        stripped = stripped.translate(_WIDTH)
+    key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped))
     contains, prefix, exact = _furniture_cues()
-    if any(c in key for c in contains):
+    if contains is not None and contains.search(key):
         return True
     if key.lstrip("【[（(〔").startswith(prefix):
         return True
@@ -465,9 +485,12 @@ def _furniture(text: str) -> list[_Edit]:
 
 
 @cache
-def _mojibake() -> re.Pattern[str] | None:
+def _mojibake() -> tuple[re.Pattern[str], frozenset[str]] | None:
+    """The pattern of known mojibake runs, and their first characters (a cheap gate)."""
     runs = [row[0] for row in resources.read_rows("garbage.tsv", 1)]
-    return re.compile("|".join(map(re.escape, runs))) if runs else None
+    if not runs:
+        return None
+    return re.compile("|".join(map(re.escape, runs))), frozenset(run[0] for run in runs)
 
 
 def _garbage(text: str) -> list[_Edit]:
@@ -475,8 +498,8 @@ def _garbage(text: str) -> list[_Edit]:
     if "\ufffd" in text:
         edits.extend((m.start(), m.end(), "", "garbage") for m in _RE_FFFD.finditer(text))
     moji = _mojibake()
-    if moji is not None and any(run[0] in text for run in moji.pattern.split("|")):
-        edits.extend((m.start(), m.end(), "", "garbage") for m in moji.finditer(text))
+    if moji is not None and any(c in text for c in moji[1]):
+        edits.extend((m.start(), m.end(), "", "garbage") for m in moji[0].finditer(text))
         edits.sort()
         merged: list[_Edit] = []
         for ed in edits:
@@ -548,33 +571,36 @@ def _pinyin(text: str) -> list[_Edit]:
 
 
 def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
-    """The text without its pinyin annotations (and how many), found with C-level splits
-    and joins, on the common kind of annotated page: every pinyin-like bracket is an
-    annotation; toned ones follow a Han character, a closing bracket or another annotation;
-    toneless ones a Han character or another annotation; at least one toned one follows a
-    Han character. There :func:`_pinyin` removes exactly the same brackets; it finds the
-    edits later, on demand. None when the page is not of that kind."""
-    if "(" not in text and "（" not in text:
+    """The text without its pinyin annotations (and how many), found with a C-level split
+    and join, on the common kind of annotated page: every pinyin-like bracket directly
+    follows a Han character and is pinyin, and at least one of them has tones. There
+    :func:`_pinyin` removes exactly the same brackets; it finds the edits later, on demand.
+    None when the page is not of that kind (any pinyin-like bracket left in the output)."""
+    has_ascii, has_fw = "(" in text, "（" in text
+    if not (has_ascii or has_fw):
         return None
-    parts = _RE_BRACKET.split(text)  # [text, inner, text, inner, …, text]
-    if len(parts) == 1 or not parts[0]:
-        return None  # no bracket, or one at the very start (nothing annotated)
-    inners = parts[1::2]
-    kinds = {inner: _pinyin_kind(inner) for inner in set(inners)}
-    if not all(kinds.values()):
+    # Literal-first patterns scan faster; either one alone splits like the general one
+    # when the other kind of opening bracket never starts a match.
+    if not (has_fw and _RE_FW_BRACKET.search(text)):
+        splitter = _RE_ASCII_BRACKET_AFTER_HAN
+    elif not (has_ascii and _RE_ASCII_BRACKET.search(text)):
+        splitter = _RE_FW_BRACKET_AFTER_HAN
+    else:
+        splitter = _RE_BRACKET_AFTER_HAN
+    parts = splitter.split(text)  # [text, inner, text, inner, …, text]
+    if len(parts) == 1:
         return None
-    # The character before each bracket; "" where it follows another bracket (a chain).
-    befores = [p[-1:] for p in parts[0:-1:2]]
-    toned = "".join([b for b, i in zip(befores, inners, strict=True) if kinds[i] == 2])
-    toneless = "".join([b for b, i in zip(befores, inners, strict=True) if kinds[i] == 1])
-    if not _RE_HAN.search(toned) or not _RE_TONED_BEFORE.fullmatch(toned):
+    texts, inners = parts[0::2], parts[1::2]
+    distinct = set(inners)
+    kinds = dict(zip(distinct, map(_pinyin_kind, distinct), strict=True))
+    if not all(kinds.values()) or 2 not in kinds.values():
         return None
-    if toneless and not _RE_TONELESS_BEFORE.fullmatch(toneless):
-        return None
-    out = "".join(parts[0::2])
+    out = "".join(texts)
+    # Brackets after anything but a Han character (another annotation, a closing bracket,
+    # the start of the text) were not split off; nor were any that removing others joined.
     if (("(" in out and _RE_ASCII_BRACKET.search(out))
             or ("（" in out and _RE_FW_BRACKET.search(out))):
-        return None  # removing brackets brought new ones together
+        return None
     return out, len(inners), len(text) - len(out)
 
 
@@ -588,6 +614,18 @@ def _annotated_char(text: str, s: int) -> str:
         if text[s] == "（" or _RE_FW_PUNCT.match(nearest):
             return nearest
     return before
+
+
+def _odd_chars(text: str) -> tuple[bool, bool]:
+    """Whether the text holds BMP control characters, and full-width characters: one scan
+    for both up to the first of either, then one for the other from there."""
+    m = _RE_CONTROL_OR_WIDE.search(text)
+    if m is None:
+        return False, False
+    pos = m.start()
+    if _RE_CONTROL_BMP.match(text, pos):
+        return True, _RE_WIDTH.search(text, pos) is not None
+    return _RE_CONTROL_BMP.search(text, pos) is not None, True
 
 
 def _width(text: str) -> str:
@@ -649,31 +687,42 @@ _WS_CHARS = " \t\u00a0\u3000\n"
 
 def _punctuation_fast(text: str) -> tuple[str, int, int] | None:
     """:func:`_punctuation`'s text (with the number of runs changed and their characters)
-    by a C-level split and join, deciding each run in one comprehension; on pages where no
-    space touches a run, so every neighbour is the adjacent character and both ways decide
-    alike. None otherwise (the general pass looks past spaces)."""
+    by a C-level split and join, on pages where no space touches a run, so every
+    neighbour is the adjacent character and both ways decide alike. None otherwise (the
+    general pass looks past spaces)."""
     ascii_marks = any(c in text for c in ASCII_MARKS)
     parts = (_RE_MARKS_SPLIT if ascii_marks else _RE_FW_MARKS_SPLIT).split(text)
     if len(parts) == 1:
         return text, 0, 0
     texts, runs = parts[0::2], parts[1::2]
-    if not HSPACE_SET.isdisjoint("".join(runs)):
+    joined_runs = "".join(runs)
+    # The character left of each run; a run at the very start has none, and "\n" stands
+    # in there, as it decides like no character at all.
+    lefts = ("" if texts[0] else "\n") + "".join(map(_LAST_CHAR, texts[:-1]))
+    if _has_hspace(joined_runs) or _has_hspace(lefts):
         return None
-    lefts = [t[-1:] for t in texts[:-1]]
-    rights = [t[:1] for t in texts[1:]]
-    if not (HSPACE_SET.isdisjoint(lefts) and HSPACE_SET.isdisjoint(rights)):
-        return None
-    closers, fw, han = _RE_CLOSERS.match, _RE_FW_PUNCT.match, _RE_HAN.match
-    new = [_collapse(run)
-           if (left and (closers(left) or fw(left)))
-           or (right and han(right) and not (left.isascii() and left.isalnum()))
-           else run
-           for left, run, right in zip(lefts, runs, rights, strict=True)]
-    changed = [run for run, repl in zip(runs, new, strict=True) if run != repl]
-    if not changed:
+    # Every run changes when it collapses (to one full-width mark), and after a Han
+    # character, a closing bracket or full-width punctuation (nearly every run) it always
+    # does; only the others need their right side looked at.
+    new = list(map(_collapse, runs))
+    kept = 0
+    kept_chars = 0
+    han = _RE_HAN.match
+    for m in _RE_NOT_CLOSER.finditer(lefts):
+        i = m.start()
+        left = lefts[i]
+        if not han(texts[i + 1][:1]) or (left.isascii() and left.isalnum()):
+            new[i] = runs[i]
+            kept += 1
+            kept_chars += len(runs[i])
+    if kept == len(runs):
         return text, 0, 0
     parts[1::2] = new
-    return "".join(parts), len(changed), sum(map(len, changed))
+    return "".join(parts), len(runs) - kept, len(joined_runs) - kept_chars
+
+
+def _has_hspace(text: str) -> bool:
+    return any(c in text for c in _HSPACE_CHARS)
 
 
 def _whitespace(text: str) -> list[_Edit]:
@@ -688,9 +737,12 @@ def _whitespace(text: str) -> list[_Edit]:
     # Blank lines, spaces on them included: keep one paragraph break.
     edits.extend((m.start(), m.end(), "\n\n", "whitespace")
                  for m in _RE_BLANK_LINES.finditer(text, lead, n - trail) if m.group() != "\n\n")
-    if any(c in text for c in HSPACE_SET):
+    present = [c for c in _HSPACE_CHARS if c in text]
+    if present:
         cjk, fw = _RE_CJK_LIKE.match, _RE_FW_PUNCT.match
-        for m in _RE_HSPACE.finditer(text, lead, n - trail):
+        # A literal pattern scans several times faster than a class: use it when it can.
+        runs = _RE_SPACES if present == [" "] else _RE_HSPACE
+        for m in runs.finditer(text, lead, n - trail):
             s, e = m.span()
             left, right = text[s - 1], text[e]
             if left == "\n" or right == "\n":
@@ -852,11 +904,12 @@ def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
             passes.append(_Lazy(text, make, kind, count, chars))
             text = out
 
-    edit(_controls)
+    controls, wide = _odd_chars(text)
+    edit(lambda t: _controls(t, bmp=controls))
     edit(_garbage)
     edit_fast(_pinyin_fast, _pinyin, "pinyin")
     edit(_furniture)
-    widened = _width(text)
+    widened = _width(text) if wide else text
     if widened != text:
         passes.append(_Rewrite("width", text, widened))
         text = widened
