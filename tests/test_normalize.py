@@ -97,6 +97,12 @@ CASES: list[tuple[str, str, str, set[str]]] = [
      "2024年3月5日\n【打印本页】【关闭窗口】",
      "县委召开巡察工作会议\n会议指出，巡察工作成效明显。\n2024年3月5日", {"furniture", "whitespace"}),
     ("furniture_middle_kept", "第一段。\n来源：某网站\n第二段。", "第一段。\n来源：某网站\n第二段。", set()),
+    # Whole-line cues hold on every line, not only on a last line without a line break.
+    ("furniture_exact_lines",
+     "【打印】\n市委第二巡察组进驻后开展了个别谈话。\n打印\n【关闭】\n", "市委第二巡察组进驻后开展了个别谈话。",
+     {"furniture", "whitespace"}),
+    ("furniture_exact_traditional", "相關閱讀\n巡察整改工作穩步推進。\n大 中 小\n",
+     "巡察整改工作稳步推进。", {"furniture", "whitespace", "script"}),
     ("furniture_only_kept", "来源：某网站", "来源：某网站", set()),
     ("furniture_long_line_kept",
      "本报讯县委巡察工作领导小组召开会议，研究部署第三轮巡察工作，会议强调要把握政治巡察定位，"

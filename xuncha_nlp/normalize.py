@@ -415,10 +415,8 @@ def _furniture_cues() -> tuple[re.Pattern[str] | None, tuple[str, ...], frozense
     return pattern, tuple(prefix), frozenset(exact)
 
 
-def _is_furniture(line: str) -> bool:
-    stripped = line.strip(_HSPACE_CHARS)
-    if not stripped or len(stripped) > FURNITURE_MAX_LINE:
-        return False
+def _is_furniture(stripped: str) -> bool:
+    """Whether a line, stripped of whitespace and its line break, matches a cue."""
     if _RE_WIDTH.search(stripped):  # translate() is slow on Chinese text: only if needed
         stripped = stripped.translate(_WIDTH)
     key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped))
@@ -447,24 +445,23 @@ def _line_bounds(text: str, *, from_end: bool) -> Iterator[tuple[int, int]]:
             start = end
 
 
-def _is_body(line: str) -> bool:
-    """A line of the report itself: long, or closed like a sentence. Furniture is sought
-    only in the short lines before the first and after the last such line; titles,
-    datelines and signatures among them are kept."""
-    stripped = line.strip()
-    return len(stripped) > FURNITURE_MAX_LINE or stripped.endswith(("。", "！", "？", "；", "."))
+_SENTENCE_ENDS = ("。", "！", "？", "；", ".")
 
 
 def _furniture_block(text: str, *, from_end: bool) -> tuple[list[tuple[int, int]], int]:
-    """Furniture lines in the head (or tail) block, and where the body begins (ends)."""
+    """Furniture lines in the head (or tail) block, and where the body begins (ends).
+
+    Furniture is sought only in the short lines before the first and after the last line
+    of the report itself (long, or closed like a sentence), so titles, datelines and
+    signatures among them are kept."""
     found: list[tuple[int, int]] = []
     for s, e in _line_bounds(text, from_end=from_end):
-        line = text[s:e]
-        if not line.strip():
+        stripped = text[s:e].strip()
+        if not stripped:
             continue
-        if _is_body(line):
+        if len(stripped) > FURNITURE_MAX_LINE or stripped.endswith(_SENTENCE_ENDS):
             return found, (e if from_end else s)
-        if _is_furniture(line):
+        if _is_furniture(stripped):
             found.append((s, e))
     return found, (0 if from_end else len(text))
 
