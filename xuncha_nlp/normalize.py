@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from . import resources
 
@@ -100,16 +100,18 @@ _WIDTH = str.maketrans(
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      "\uff05": "%", "\u3000": " "}
 )
-# A run: an ASCII mark alone, or two or more marks. Written to start with one character
-# class (not an alternation) because only then does re skip ahead at C speed to a mark.
-_RE_MARKS = re.compile(
-    f"[{MARKS}](?:(?:[{HSPACE}]*[{MARKS}])+|(?<=[{ASCII_MARKS}]))"
-)
-_RE_FW_MARKS = re.compile(f"[{MARKS}](?:[{HSPACE}]*[{MARKS}])+")
+# A run: an ASCII mark alone, or two or more marks, spaces allowed between them. Written
+# to start with one character class (not an alternation), because only then does re skip
+# ahead at C speed to a mark, and with possessive repeats (spaces and marks never overlap,
+# so nothing is lost) so that a lone full-width mark, the commonest case, fails fast.
+_NEXT_MARK = f"(?:[{MARKS}]|[{HSPACE}]++[{MARKS}])"
+_MORE_MARKS = f"(?:[{HSPACE}]*+[{MARKS}])*+"
+_RE_MARKS = re.compile(f"[{MARKS}](?:{_NEXT_MARK}|(?<=[{ASCII_MARKS}])){_MORE_MARKS}")
+_RE_FW_MARKS = re.compile(f"[{MARKS}]{_NEXT_MARK}{_MORE_MARKS}")
 # For _punctuation_fast: the same runs with the spaces after them, so that one look at
 # the runs tells whether a space touches one on the right.
-_RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern}[{HSPACE}]*)")
-_RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern}[{HSPACE}]*)")
+_RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern}[{HSPACE}]*+)")
+_RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern}[{HSPACE}]*+)")
 _RE_HSPACE = re.compile(f"[{HSPACE}]+")
 _RE_SPACES = re.compile(" +")
 _RE_BLANK_LINES = re.compile(f"\n(?:[{HSPACE}]*\n)+")
@@ -146,8 +148,9 @@ class Change:
                 "after": self.after}
 
 
-@dataclass(frozen=True)
-class _Edits:
+# The pass records below are built once or twice per call, so they are named tuples and
+# slotted classes: a frozen dataclass costs more to build than some passes cost to run.
+class _Edits(NamedTuple):
     """A pass that changed lengths: its edits, sorted and non-overlapping.
 
     ``ins``/``ine`` are edit bounds in the pass's input, ``outs``/``oute`` in its output.
@@ -187,8 +190,7 @@ class _Edits:
         return self.ine[k] + p - oe
 
 
-@dataclass(frozen=True)
-class _Rewrite:
+class _Rewrite(NamedTuple):
     """A pass that kept every length (width, script): before and after, diffed lazily."""
 
     kind: ChangeKind
@@ -202,22 +204,28 @@ class _Rewrite:
         return p
 
 
-@dataclass(frozen=True)
 class _Lazy:
     """A pass whose text came from a fast regex substitution. Its edits are found only when
     a span is mapped or ``changes`` is read, by the general pass ``find``, which gives the
     same text: the fast path is taken only when that is guaranteed."""
 
-    before: str
-    find: Callable[[str], list[_Edit]]
-    kind: ChangeKind
-    count: int  # edits, known from the fast path without finding them
-    chars: int  # characters they removed
+    __slots__ = ("_edits", "before", "chars", "count", "find", "kind")
 
-    @cached_property
+    def __init__(self, before: str, find: Callable[[str], list[_Edit]], kind: ChangeKind,
+                 count: int, chars: int) -> None:
+        self.before = before
+        self.find = find
+        self.kind = kind
+        self.count = count  # edits, known from the fast path without finding them
+        self.chars = chars  # characters they removed
+        self._edits: _Edits | None = None
+
+    @property
     def edits(self) -> _Edits:
-        record = _apply(self.before, self.find(self.before))[1]
-        return record if record is not None else _Edits([], [], [], [], [], [])
+        if self._edits is None:
+            record = _apply(self.before, self.find(self.before))[1]
+            self._edits = record if record is not None else _Edits([], [], [], [], [], [])
+        return self._edits
 
     def back_char(self, i: int) -> tuple[int, int]:
         return self.edits.back_char(i)
@@ -347,15 +355,15 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     """Apply sorted, non-overlapping edits; return the new text and the pass record."""
     if not edits:
         return text, None
-    starts = [ed[0] for ed in edits]
-    ends = [ed[1] for ed in edits]
-    after = [ed[2] for ed in edits]
-    kinds: list[ChangeKind] = [ed[3] for ed in edits]
+    starts, ends, after, kinds = map(list, zip(*edits, strict=True))
     # Text between edits: from the end of one edit to the start of the next.
     gaps = [text[e:s] for e, s in zip([0, *ends], [*starts, len(text)], strict=True)]
     pieces = [""] * (2 * len(edits) + 1)
     pieces[0::2] = gaps
     pieces[1::2] = after
+    if len(edits) < 3:
+        # Lines cut from the ends leave one piece, which join() returns without a copy.
+        pieces = [p for p in pieces if p]
     out_text = "".join(pieces)
     # Output position of each edit: its input start shifted by what earlier edits changed.
     lengths = list(map(len, after))
