@@ -332,7 +332,7 @@ def _same_as_general(text: str) -> None:
 
 _ANNOTATIONS = st.sampled_from(["(jiān)", "（xiàn）", "(dū)", "(lǜ)", "(xun2)", "(de)", "(ń)",
                                 "(Jiān)", "(jiān dū)", "(社区)", " ", "a", "1", "監", "督", "，",
-                                ",,", ")", "(", "（", "(jiānx)"])
+                                ",,", ")", "(", "（", "(jiānx)", "{", "“", "_"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -355,3 +355,33 @@ def test_change_counts_agree_with_changes(index: int) -> None:
     result = normalize(text)
     counted = {kind: n for kind, (n, _) in result.change_counts().items()}
     assert counted == dict(Counter(c.kind for c in result.changes))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["\ufffd", "!", "@", ",", "-", "~", "巡", "a", " ", "。"]),
+                max_size=30).map("".join))
+def test_fffd_runs_match_their_pattern(text: str) -> None:
+    # The fast search must give exactly the spans of the pattern that defines a garbage run.
+    from xuncha_nlp.normalize import _RE_FFFD, _fffd_runs
+
+    assert _fffd_runs(text) == [(m.start(), m.end(), "", "garbage")
+                                for m in _RE_FFFD.finditer(text)]
+
+
+def _fix_alphabet() -> list[str]:
+    from xuncha_nlp.normalize import _script_fixes
+
+    fixes = _script_fixes()
+    return sorted({c for word in fixes.table for c in word} | set("巡察。 a"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_fix_alphabet()),
+                          st.sampled_from(["著力", "执著", "显著", "著著", "土著"])),
+                max_size=25).map("".join))
+def test_script_fixes_anchor_search_matches_full_search(text: str) -> None:
+    # Searching around each 著 must fix exactly what one search over the whole text fixes.
+    from xuncha_nlp.normalize import _fix_script, _script_fixes
+
+    fixes = _script_fixes()
+    assert _fix_script(text) == fixes.pattern.sub(lambda m: fixes.table[m.group()], text)

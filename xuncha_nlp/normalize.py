@@ -73,6 +73,11 @@ _RE_EXOTIC_SPACE = re.compile(f"[{EXOTIC_SPACE}]")
 _RE_GARBAGE_CONTROL = re.compile("[\\ud800-\\udfff\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]")
 _RE_CR = re.compile("\r\n?")
 _RE_FFFD = re.compile(f"[{GARBAGE_SYMBOLS}]{{0,4}}(?:\ufffd[{GARBAGE_SYMBOLS}]{{0,4}})+")
+# The same runs found from their first U+FFFD (a literal, so re skips ahead at C speed) and
+# then widened back over at most four symbols; _RE_FFFD itself tries every position.
+_RE_FFFD_ON = re.compile(f"\ufffd[{GARBAGE_SYMBOLS}]{{0,4}}(?:\ufffd[{GARBAGE_SYMBOLS}]{{0,4}})*")
+_GARBAGE_CHARS = frozenset(c for c in map(chr, range(0x21, 0x7F))
+                           if re.fullmatch(f"[{GARBAGE_SYMBOLS}]", c))
 # Only brackets holding lowercase Latin letters, tone marks, digits and separators can be
 # pinyin; the narrow class keeps ordinary brackets (社区) out of the Python-level check.
 _PINYIN_CHARS = f"a-zü{TONE_VOWELS}\u0300-\u030c1-5 '\\-"
@@ -85,11 +90,15 @@ _RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_ASCII_BRACKET_AFTER_HAN = re.compile(f"\\((?<=[{HAN}]\\()([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_FW_BRACKET_AFTER_HAN = re.compile(f"（(?<=[{HAN}]（)([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
+# After a Han character or a symbol (neither space nor letter nor digit).
+_RE_BRACKET_AFTER_MARK = re.compile(
+    f"[(（](?:(?<=[{HAN}][(（])|(?<=[^\\s\\w][(（]))([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _LAST_CHAR = operator.itemgetter(slice(-1, None))
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
 _WIDE = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e"
 _RE_WIDTH = re.compile(f"[{_WIDE}]")
+_RE_WIDEN = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000]+")  # what _WIDTH maps
 # One scan of the input tells whether the control and width passes have anything to do
 # (passes between them only delete characters or put in spaces and line breaks).
 _RE_CONTROL_OR_WIDE = re.compile(f"[{_CONTROLS}{_WIDE}]")
@@ -498,10 +507,24 @@ def _mojibake() -> tuple[re.Pattern[str], frozenset[str]] | None:
     return re.compile("|".join(map(re.escape, runs))), frozenset(run[0] for run in runs)
 
 
+def _fffd_runs(text: str) -> list[_Edit]:
+    """The spans _RE_FFFD.finditer would give, found much faster."""
+    edits: list[_Edit] = []
+    last = 0
+    for m in _RE_FFFD_ON.finditer(text):
+        s = m.start()
+        stop = max(last, s - 4)
+        while s > stop and text[s - 1] in _GARBAGE_CHARS:
+            s -= 1
+        edits.append((s, m.end(), "", "garbage"))
+        last = m.end()
+    return edits
+
+
 def _garbage(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
     if "\ufffd" in text:
-        edits.extend((m.start(), m.end(), "", "garbage") for m in _RE_FFFD.finditer(text))
+        edits.extend(_fffd_runs(text))
     moji = _mojibake()
     if moji is not None and any(c in text for c in moji[1]):
         edits.extend((m.start(), m.end(), "", "garbage") for m in moji[0].finditer(text))
@@ -580,6 +603,7 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     and join, on the common kind of annotated page: every pinyin-like bracket directly
     follows a Han character and is pinyin, and at least one of them has tones. There
     :func:`_pinyin` removes exactly the same brackets; it finds the edits later, on demand.
+    Toned annotations after a symbol or another annotation are taken in a second split.
     None when the page is not of that kind (any pinyin-like bracket left in the output)."""
     has_ascii, has_fw = "(" in text, "（" in text
     if not (has_ascii or has_fw):
@@ -601,12 +625,25 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     if not all(kinds.values()) or 2 not in kinds.values():
         return None
     out = "".join(texts)
-    # Brackets after anything but a Han character (another annotation, a closing bracket,
-    # the start of the text) were not split off; nor were any that removing others joined.
-    if (("(" in out and _RE_ASCII_BRACKET.search(out))
-            or ("（" in out and _RE_FW_BRACKET.search(out))):
-        return None
-    return out, len(inners), len(text) - len(out)
+    count = len(inners)
+    if _has_pinyin_bracket(out):
+        # Left over: annotations after another one (a chain) or after a symbol that the
+        # scrape made of the annotated character (琳{(diào)研). The general pass removes
+        # these when toned; any other kind, or anything still left, goes to it.
+        parts = _RE_BRACKET_AFTER_MARK.split(out)
+        inners = parts[1::2]
+        if not inners or any(_pinyin_kind(i) != 2 for i in set(inners)):
+            return None
+        out = "".join(parts[0::2])
+        count += len(inners)
+        if _has_pinyin_bracket(out):
+            return None  # after a space, a letter or digit, the start of the text …
+    return out, count, len(text) - len(out)
+
+
+def _has_pinyin_bracket(text: str) -> bool:
+    return bool(("(" in text and _RE_ASCII_BRACKET.search(text))
+                or ("（" in text and _RE_FW_BRACKET.search(text)))
 
 
 def _annotated_char(text: str, s: int) -> str:
@@ -638,7 +675,13 @@ def _width(text: str) -> str:
         return text
     if "\uff0e" in text:
         text = _RE_FW_POINT.sub(".", text)
-    return text.translate(_WIDTH)
+    # translate() looks up every character in Python; on Chinese text it is far cheaper to
+    # find the runs to widen and translate only those.
+    return _RE_WIDEN.sub(_widen, text)
+
+
+def _widen(m: re.Match[str]) -> str:
+    return m.group().translate(_WIDTH)
 
 
 def _neighbour(text: str, i: int, step: int) -> str:
@@ -780,8 +823,15 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(f"{config}.json")
 
 
+class _Fixes(NamedTuple):
+    pattern: re.Pattern[str]
+    table: dict[str, str]
+    anchor: str  # a character every fix contains ("" if none does)
+    longest: int
+
+
 @cache
-def _script_fixes() -> tuple[re.Pattern[str], dict[str, str]]:
+def _script_fixes() -> _Fixes:
     table: dict[str, str] = {}
     for wrong, right in resources.read_rows("script_fixes.tsv", 2):
         if len(wrong) != len(right):
@@ -793,7 +843,9 @@ def _script_fixes() -> tuple[re.Pattern[str], dict[str, str]]:
             )
         table[wrong] = right
     words = sorted(table, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))), table
+    common = set.intersection(*map(set, words)) if words else set()
+    return _Fixes(re.compile("|".join(map(re.escape, words))), table,
+                  min(common) if common else "", len(words[0]) if words else 0)
 
 
 def _convert_lines(text: str, conv: opencc.OpenCC) -> list[_Edit]:
@@ -858,10 +910,29 @@ def _diff_runs(a: str, b: str) -> list[tuple[int, int]]:
 
 
 def _fix_script(text: str) -> str:
-    if "著" not in text:
+    fixes = _script_fixes()
+    if not fixes.table:
         return text
-    pattern, table = _script_fixes()
-    return pattern.sub(lambda m: table[m.group()], text)
+    if not fixes.anchor:
+        return fixes.pattern.sub(lambda m: fixes.table[m.group()], text)
+    # Every fix holds the anchor (著): search only around each occurrence of it, left to
+    # right and without overlaps, as a search of the whole text would (the pattern starts
+    # with many different characters, so re cannot skip ahead quickly on its own).
+    i = text.find(fixes.anchor)
+    if i < 0:
+        return text
+    pieces: list[str] = []
+    done = 0
+    while i >= 0:
+        m = fixes.pattern.search(text, max(done, i - fixes.longest + 1), i + fixes.longest)
+        if m is not None and m.start() <= i < m.end():
+            pieces += (text[done:m.start()], fixes.table[m.group()])
+            done = m.end()
+        i = text.find(fixes.anchor, max(i + 1, done))
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 # --- the public function ------------------------------------------------------------------
