@@ -364,15 +364,31 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     """Apply sorted, non-overlapping edits; return the new text and the pass record."""
     if not edits:
         return text, None
+    if len(edits) == 1:  # the commonest case: a stripped line end
+        s, e, a, kind = edits[0]
+        return text[:s] + a + text[e:], _Edits([kind], [s], [e], [s], [s + len(a)], [a])
+    if len(edits) <= 8:
+        # Few edits (line ends, furniture lines) are common: a plain loop beats the
+        # whole-list operations below there.
+        pieces: list[str] = []
+        outs: list[int] = []
+        oute: list[int] = []
+        pos = shift = 0
+        for s, e, a, _ in edits:
+            pieces += (text[pos:s], a)
+            outs.append(s + shift)
+            oute.append(s + shift + len(a))
+            shift += len(a) - e + s
+            pos = e
+        pieces.append(text[pos:])
+        starts, ends, after, kinds = map(list, zip(*edits, strict=True))
+        return "".join(pieces), _Edits(kinds, starts, ends, outs, oute, after)
     starts, ends, after, kinds = map(list, zip(*edits, strict=True))
     # Text between edits: from the end of one edit to the start of the next.
     gaps = [text[e:s] for e, s in zip([0, *ends], [*starts, len(text)], strict=True)]
     pieces = [""] * (2 * len(edits) + 1)
     pieces[0::2] = gaps
     pieces[1::2] = after
-    if len(edits) < 3:
-        # Lines cut from the ends leave one piece, which join() returns without a copy.
-        pieces = [p for p in pieces if p]
     out_text = "".join(pieces)
     # Output position of each edit: its input start shifted by what earlier edits changed.
     lengths = list(map(len, after))
