@@ -8,6 +8,10 @@ annotations after 8% of characters, most commas doubled or clashing, furniture l
 in the worst real page we have seen). Times, per document, bare ``OpenCC('t2s').convert``
 and ``xuncha_nlp.normalize``.
 Best of ``--repeat`` runs for each; the ratio is what to compare across machines.
+
+Then, when ``../shared/seeds`` is present, the same comparison on each real published page
+there (each one converted 200 times): short real pages cost more per character than the
+generated corpora, because every call has a fixed cost and their artefacts are denser.
 """
 
 from __future__ import annotations
@@ -56,6 +60,24 @@ def main() -> None:
         print(f"  bare OpenCC t2s       {mb / t_open:7.1f} MB/s")
         print(f"  xuncha normalize      {mb / t_norm:7.1f} MB/s   = {t_open / t_norm:.2f}x OpenCC")
         print(f"  normalize + .changes  {mb / t_map:7.1f} MB/s   (change list materialised)")
+    real_pages(conv, normalize, args.repeat)
+
+
+def real_pages(conv, normalize, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.is_dir():
+        print("real pages: ../shared/seeds not found, skipped")
+        return
+    from xuncha_nlp import read_text
+
+    print("real pages (../shared/seeds, 200 calls each):")
+    for path in sorted(seeds.iterdir()):
+        text = read_text(path).text
+        docs = [text] * 200
+        t_open = best_of(repeat, conv.convert, docs)
+        t_norm = best_of(repeat, normalize, docs)
+        print(f"  {path.name[:24]:24} {len(text):6} chars  OpenCC {t_open / 200 * 1e6:6.0f} us"
+              f"  normalize {t_norm / 200 * 1e6:6.0f} us  = {t_open / t_norm:.2f}x OpenCC")
 
 if __name__ == "__main__":
     main()

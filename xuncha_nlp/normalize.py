@@ -66,7 +66,9 @@ SYLLABLE = (
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _CONTROLS = f"\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{ZERO_WIDTH}{EXOTIC_SPACE}"
-_RE_CONTROL = re.compile(f"[\\ud800-\\udfff{_CONTROLS}]+")
+# Runs are written X then X* rather than X+: re skips ahead at C speed only to a pattern
+# whose first item is a plain character or class, and a repeat is neither.
+_RE_CONTROL = re.compile(f"[\\ud800-\\udfff{_CONTROLS}][\\ud800-\\udfff{_CONTROLS}]*")
 # Without the surrogate range the class scans twice as fast; surrogates are found by encoding.
 _RE_CONTROL_BMP = re.compile(f"[{_CONTROLS}]")
 _RE_EXOTIC_SPACE = re.compile(f"[{EXOTIC_SPACE}]")
@@ -98,7 +100,8 @@ _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
 _WIDE = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000\uff0e"
 _RE_WIDTH = re.compile(f"[{_WIDE}]")
-_RE_WIDEN = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000]+")  # what _WIDTH maps
+_WIDENED = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\u3000"  # what _WIDTH maps
+_RE_WIDEN = re.compile(f"[{_WIDENED}][{_WIDENED}]*")
 # One scan of the input tells whether the control and width passes have anything to do
 # (passes between them only delete characters or put in spaces and line breaks).
 _RE_CONTROL_OR_WIDE = re.compile(f"[{_CONTROLS}{_WIDE}]")
@@ -121,8 +124,8 @@ _RE_FW_MARKS = re.compile(f"[{MARKS}]{_NEXT_MARK}{_MORE_MARKS}")
 # the runs tells whether a space touches one on the right.
 _RE_MARKS_SPLIT = re.compile(f"({_RE_MARKS.pattern}[{HSPACE}]*+)")
 _RE_FW_MARKS_SPLIT = re.compile(f"({_RE_FW_MARKS.pattern}[{HSPACE}]*+)")
-_RE_HSPACE = re.compile(f"[{HSPACE}]+")
-_RE_SPACES = re.compile(" +")
+_RE_HSPACE = re.compile(f"[{HSPACE}][{HSPACE}]*")
+_RE_SPACES = re.compile("  *")
 _RE_BLANK_LINES = re.compile(f"\n(?:[{HSPACE}]*\n)+")
 _RE_CJK_LIKE = re.compile(f"[{CJK_LIKE}]")
 _RE_FW_PUNCT = re.compile(f"[{FW_PUNCT}]")
@@ -130,7 +133,7 @@ _CLOSERS = f"{HAN}”’」』）)》〉"
 _RE_CLOSERS = re.compile(f"[{_CLOSERS}]")
 # Neither a closer nor full-width punctuation (where a run of marks collapses regardless).
 _RE_NOT_CLOSER = re.compile(f"[^{_CLOSERS}{FW_PUNCT}]")
-_RE_KEY_DROP = re.compile(f"[{HSPACE}\u200b]+")
+_RE_KEY_DROP = re.compile(f"[{HSPACE}\u200b][{HSPACE}\u200b]*")
 _RE_EXACT_DROP = re.compile(
     f"[{HSPACE}【】\\[\\]（）()〔〕<>《》|｜/·•.,，、:：;；!！?？\"'“”‘’\\-—_]+"
 )
