@@ -92,9 +92,8 @@ _RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_ASCII_BRACKET_AFTER_HAN = re.compile(f"\\((?<=[{HAN}]\\()([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_FW_BRACKET_AFTER_HAN = re.compile(f"（(?<=[{HAN}]（)([{_PINYIN_CHARS}]{{1,30}})[)）]")
 _RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
-# After a Han character or a symbol (neither space nor letter nor digit).
-_RE_BRACKET_AFTER_MARK = re.compile(
-    f"[(（](?:(?<=[{HAN}][(（])|(?<=[^\\s\\w][(（]))([{_PINYIN_CHARS}]{{1,30}})[)）]")
+# A Han character or a symbol (neither space nor letter nor digit).
+_RE_HAN_OR_SYMBOL = re.compile(f"[{HAN}]|[^\\s\\w]")
 _LAST_CHAR = operator.itemgetter(slice(-1, None))
 _RE_PINYIN = re.compile(f"{SYLLABLE}(?:[ '\\-]?{SYLLABLE}){{0,3}}")
 _RE_HAN = re.compile(f"[{HAN}]")
@@ -649,14 +648,19 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
         # Left over: annotations after another one (a chain) or after a symbol that the
         # scrape made of the annotated character (琳{(diào)研). The general pass removes
         # these when toned; any other kind, or anything still left, goes to it.
-        parts = _RE_BRACKET_AFTER_MARK.split(out)
-        inners = parts[1::2]
-        if not inners or any(_pinyin_kind(i) != 2 for i in set(inners)):
-            return None
-        out = "".join(parts[0::2])
-        count += len(inners)
+        pieces: list[str] = []
+        done = 0
+        for m in _RE_BRACKET.finditer(out):
+            s = m.start()
+            if not (s and _RE_HAN_OR_SYMBOL.match(out, s - 1)) or _pinyin_kind(m[1]) != 2:
+                return None  # after a space, a letter or digit, the start of the text …
+            pieces.append(out[done:s])
+            done = m.end()
+        pieces.append(out[done:])
+        count += len(pieces) - 1
+        out = "".join(pieces)
         if _has_pinyin_bracket(out):
-            return None  # after a space, a letter or digit, the start of the text …
+            return None
     return out, count, len(text) - len(out)
 
 
