@@ -416,7 +416,7 @@ _ORDINAL_SEP = "(?:、|和|及|与)"
 
 def _number_patterns(counter_alt: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(pass 1, pass 2): pass 1 finds a numeral character followed by a counter and starts with
-    a plain character class, which the regex engine scans at speed; pass 2 reads the whole
+    one character class, which the regex engine scans at speed; pass 2 reads the whole
     number and is only ever matched at a known position, so it may start with alternatives."""
     w = approximation_words()
     n = NUMERAL
@@ -430,9 +430,13 @@ def _number_patterns(counter_alt: str) -> tuple[re.Pattern[str], re.Pattern[str]
         f"(?P<mag>[{MAGNITUDE_CHARS}]*) ?(?P<ctr>{counter_alt})(?P<tail>{_alt(w.tail)})?"
     )
     digits = re.escape(NUMERAL_CHARS)
+    # [{digits}]X|百分之|首轮, written as one class followed by the three tails (each
+    # checking, by a look-behind, the character the class took): an alternation at the top
+    # would make re try the whole pattern at every character instead of skipping to the
+    # class in C.
     hits = re.compile(
-        f"[{digits}][{digits}.,]*(?:{_alt(w.after)})?[{MAGNITUDE_CHARS}]* ?(?:{counter_alt})"
-        "|百分之|首轮"
+        f"[{digits}百首](?:(?<=[{digits}])[{digits}.,]*(?:{_alt(w.after)})?"
+        f"[{MAGNITUDE_CHARS}]* ?(?:{counter_alt})|(?<=百)分之|(?<=首)轮)"
     )
     return hits, candidates
 

@@ -10,10 +10,9 @@ kind of change), a title and the dates it mentions.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,6 +22,8 @@ from .io import Document
 from .normalize import HAN, ChangeKind, Normalized, normalize
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import opencc
 
     from .phrases import Phrase
@@ -48,11 +49,16 @@ _SENTENCE_END = "。；！？;!?"
 # Dates are numbers, not keywords, so the patterns live here. They run on normalised text
 # (full-width digits are already half-width). Only dates that name at least a month count:
 # a bare year (2024年以来) is a period, and 3月5日 without a year cannot be placed.
+# The "no digit before the year" test comes after the year's first digit, not before it: a
+# pattern that opens with a lookbehind is tried at every position, one that opens with 1 or 2
+# lets re skip straight to those digits (about 3x faster over a report).
 _RE_YMD = re.compile(
-    r"(?<![0-9])((?:19|20)[0-9]{2}) ?年 ?([0-9]{1,2}) ?月(?: ?([0-9]{1,2}) ?[日号])?")
+    r"((?:1(?<![0-9].)9|2(?<![0-9].)0)[0-9]{2}) ?年 ?([0-9]{1,2}) ?月(?: ?([0-9]{1,2}) ?[日号])?")
 _RE_NUMERIC = re.compile(
-    r"(?<![0-9.\-/])((?:19|20)[0-9]{2})([-./])([0-9]{1,2})\2([0-9]{1,2})(?![0-9]|\.[0-9])")
+    r"((?:1(?<![0-9.\-/].)9|2(?<![0-9.\-/].)0)[0-9]{2})([-./])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?![0-9]|\.[0-9])")
 _CN_DIGIT = "〇零一二三四五六七八九"
+# Matched only where 年 stands four characters on (see _cn_dates): 一 … 九 are everywhere.
 _RE_CN_YMD = re.compile(
     f"([{_CN_DIGIT}]{{4}})年([一二三四五六七八九十]{{1,2}})月(?:([一二三四五六七八九十]{{1,3}})[日号])?")
 _CN_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
@@ -92,13 +98,26 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
+def _cn_dates(text: str) -> Iterator[re.Match[str]]:
+    """``_RE_CN_YMD.finditer(text)``, tried only four characters before each 年 (a match
+    holds one 年, there; and it ends in 月, 日 or 号, so none can start inside the last)."""
+    i = text.find("年", 4)
+    while i >= 0:
+        m = _RE_CN_YMD.match(text, i - 4)
+        if m is not None:
+            yield m
+            i = text.find("年", m.end() + 4)
+        else:
+            i = text.find("年", i + 1)
+
+
 def _date_candidates(text: str) -> list[tuple[int, int, str | None]]:
     found: list[tuple[int, int, str | None]] = []
     if "年" in text:
         for m in _RE_YMD.finditer(text):
             day = int(m.group(3)) if m.group(3) else None
             found.append((m.start(), m.end(), _iso(int(m.group(1)), int(m.group(2)), day)))
-        for m in _RE_CN_YMD.finditer(text):
+        for m in _cn_dates(text):
             year = int("".join(str(_CN_VALUE[c]) for c in m.group(1)))
             day = _cn_small(m.group(3)) if m.group(3) else None
             found.append((m.start(), m.end(),
@@ -137,6 +156,21 @@ def _s2t() -> opencc.OpenCC:
 _RE_HAN = re.compile(f"[{HAN}]")
 
 
+@cache
+def _han_ranges() -> tuple[tuple[int, int], ...] | None:
+    """HAN as code point ranges, for counting with numpy; None should the class ever hold
+    more than ranges (the regex then counts)."""
+    ranges = tuple((ord(a), ord(b)) for a, b in re.findall("(.)-(.)", HAN, flags=re.S))
+    return ranges if "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) == HAN else None
+
+
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    import numpy as np
+
+    # surrogatepass: Document.from_text accepts text with lone surrogates
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | None = None
             ) -> tuple[ScriptKind, float]:
     """The script a report was written in, and the share of its Han characters converted.
@@ -145,16 +179,25 @@ def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | Non
     simplified ones those s2t would change in the original. Text with only characters common
     to both scripts counts as simplified.
     """
+    import numpy as np
+
     found = norm.change_counts() if counts is None else counts
     traditional = found.get("script", (0, 0))[1]
     if not traditional:  # most reports: no need to count Han or simplified characters
         return "simplified", 0.0
-    han = len(_RE_HAN.findall(norm.original))
+    # Counted on code point arrays: a regex findall or a zip over the characters of a
+    # traditional report cost more than converting it.
+    codes = _code_points(norm.original)
+    ranges = _han_ranges()
+    if ranges is None:
+        han = len(_RE_HAN.findall(norm.original))
+    else:
+        han = sum(int(np.count_nonzero((codes >= lo) & (codes <= hi))) for lo, hi in ranges)
     if not han:
         return "simplified", 0.0
     converted = _s2t().convert(norm.original)
     if len(converted) == len(norm.original):
-        simplified = sum(map(operator.ne, norm.original, converted))
+        simplified = int(np.count_nonzero(codes != _code_points(converted)))
     else:  # a phrase changed length: compare character by character
         conv = _s2t()
         simplified = sum(1 for ch in norm.original if _RE_HAN.match(ch) and conv.convert(ch) != ch)

@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import operator
 import os
 import signal
 import sys
@@ -401,6 +402,8 @@ class _Collector:
 
     def __init__(self) -> None:
         self._names = {name: ("_order", *_columns(name)) for name in TABLES}
+        self._cells = {name: operator.itemgetter(*self._names[name][2:])
+                       for name in ("stats", "phrases", "problems")}
         self._rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
         self._chunks: dict[str, list[Any]] = {name: [] for name in TABLES}
         self._files = 0
@@ -417,9 +420,13 @@ class _Collector:
             self._rows["errors"].append((order, path, out.reason, doc.get("format"),
                                          doc.get("size")))
         for table in ("stats", "phrases", "problems"):
-            columns = self._names[table][2:]
-            self._rows[table].extend((order, path, *[r.get(c) for c in columns])
-                                     for r in getattr(out, table))
+            rows = getattr(out, table)
+            try:  # a report has dozens of rows: one C call per row instead of one per cell
+                cells = [(order, path, *self._cells[table](r)) for r in rows]
+            except KeyError:  # a row lacking a column (e.g. from an older state file)
+                columns = self._names[table][2:]
+                cells = [(order, path, *[r.get(c) for c in columns]) for r in rows]
+            self._rows[table].extend(cells)
         self._files += 1
         self.count += 1
         if self._files >= CHUNK_FILES:

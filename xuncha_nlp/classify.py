@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, get_args
 
 from .model import Model, default_model, load_model
@@ -55,12 +56,7 @@ class Classification:
     @property
     def label(self) -> str | None:
         """The Chinese display label of a shipped category, else ``None``."""
-        from .taxonomy import categories
-
-        for c in categories("L2"):
-            if c.id == self.category:
-                return c.label
-        return None
+        return None if self.category is None else _labels().get(self.category)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +66,17 @@ class Classification:
             {"category": self.runner_up[0], "score": round(self.runner_up[1], 6)},
             "evidence": list(self.evidence), "engine": self.engine,
         }
+
+
+@cache
+def _labels() -> dict[str, str]:
+    """Shipped category id → display label (asked for every problem of every report)."""
+    from .taxonomy import categories
+
+    labels: dict[str, str] = {}
+    for c in categories("L2"):
+        labels.setdefault(c.id, c.label)  # the first, as a scan of the list would find
+    return labels
 
 
 class Classifier:

@@ -243,7 +243,7 @@ class Model:
             for j in range(1, n):
                 packed = (packed << np.uint64(21)) | cps[j:j + m]
             ok = (seg[:m] >= 0) & (seg[:m] == seg[n - 1:n - 1 + m])
-            pos = np.searchsorted(keys, packed)
+            pos = keys.searchsorted(packed)
             np.minimum(pos, len(keys) - 1, out=pos)
             ok &= keys[pos] == packed
             docs_out.append(owner[seg[:m][ok]])
@@ -283,7 +283,7 @@ class Model:
         scores = np.zeros((len(texts), self.coef.shape[0]))
         if len(doc):
             contrib = val[:, None] * self._coef_t[feat]
-            starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
             scores[doc[starts]] = np.add.reduceat(contrib, starts, axis=0)
         return scores + self.intercept, (doc, feat, val)
 
@@ -335,9 +335,13 @@ class Model:
         scores, (doc, feat, val) = self._batch(texts)
         proba = self._proba(scores)
         n = len(texts)
-        top2 = np.argsort(-proba, axis=1, kind="stable")[:, :2]
+        # Array methods and plain fancy indexing rather than np.argsort/np.take_along_axis:
+        # the same operations without their Python-level wrappers, which cost more than the
+        # work itself on the few rows of one report.
+        top2 = (-proba).argsort(axis=1, kind="stable")[:, :2]
         best = top2[:, 0]
-        p_top2 = np.take_along_axis(proba, top2, axis=1)
+        rows = np.arange(n)[:, None]
+        p_top2 = proba[rows, top2]
         # Contribution of each n-gram to its document's best label (binary models have one
         # coefficient row, which points towards the second label).
         if self.coef.shape[0] == 1:
@@ -363,7 +367,7 @@ class Model:
 
         if not len(doc) or top <= 0:
             return [()] * n
-        starts = np.searchsorted(doc, np.arange(n))
+        starts = doc.searchsorted(np.arange(n))
         pos = np.arange(len(doc)) - starts[doc]
         width = int(pos.max()) + 1
         scores = np.full((n, width), -np.inf)
@@ -371,13 +375,15 @@ class Model:
         ids = np.full((n, width), -1, dtype=np.int64)
         ids[doc, pos] = feat
         k = min(top, width)
-        cols = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < width else \
+        cols = (-scores).argpartition(k - 1, axis=1)[:, :k] if k < width else \
             np.broadcast_to(np.arange(width), (n, width)).copy()
-        picked = np.take_along_axis(scores, cols, axis=1)
-        order = np.argsort(-picked, axis=1, kind="stable")
-        cols = np.take_along_axis(cols, order, axis=1)
-        chosen = np.take_along_axis(ids, cols, axis=1)
-        chosen[~np.isfinite(np.take_along_axis(picked, order, axis=1))] = -1
+        # fancy indexing by (row, column) is what np.take_along_axis does, minus its wrapper
+        rows = np.arange(n)[:, None]
+        picked = scores[rows, cols]
+        order = (-picked).argsort(axis=1, kind="stable")
+        cols = cols[rows, order]
+        chosen = ids[rows, cols]
+        chosen[~np.isfinite(picked[rows, order])] = -1
         vocab = self._evidence_vocab
         return [tuple(vocab[f] for f in row if f >= 0) for row in chosen.tolist()]
 

@@ -20,9 +20,9 @@ only for its occurrences outside the longer one. Work is done on normalised text
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -261,7 +261,7 @@ class PhraseExtractor:
         self._quoted(doc, data, self._stop(), found)
         self._searched(doc, found)
         self._claim(doc, found)
-        terms, term_counts = self._words(doc, found)
+        terms, term_counts, lexical = self._words(doc, found)
         log = math.log
         weights = self._phrase_weights
         scored: list[tuple[float, str]] = []
@@ -270,23 +270,33 @@ class PhraseExtractor:
             if n > 0:
                 w = weights.get((c.text, c.source))
                 if w is None:
-                    w = weights[(c.text, c.source)] = (
-                        _phrase_idf(c) * _weight(c) * data.discount(c.text, c.source))
+                    w = weights[(c.text, c.source)] = _static_weight(c.text, c.kind, c.source)
                 c.score = (1.0 + log(n)) * w
                 scored.append((c.score, c.text))
+        for phrase, (entry, n) in lexical.items():
+            w = weights.get((phrase, "lexicon"))
+            if w is None:
+                w = weights[(phrase, "lexicon")] = _static_weight(phrase, entry.kind, "lexicon")
+            scored.append(((1.0 + log(n)) * w, phrase))
         scored.extend(terms)
         if counts is not None:
             counts.update((c.text, c.count) for c in found.values() if c.count > 0)
+            counts.update((phrase, n) for phrase, (_, n) in lexical.items())
             counts.update((t, term_counts[t]) for _, t in terms)
         if k is not None and len(scored) > k:
             # Keep the k best and everything tied with the k-th, then order those fully.
-            floor = heapq.nlargest(k, scored)[-1][0]
+            # (the k-th largest score: a sort in C beats heapq.nlargest's Python loop here)
+            floor = sorted([st[0] for st in scored], reverse=True)[k - 1]
             scored = [st for st in scored if st[0] >= floor]
         text = doc.text
 
         def first(phrase: str) -> int:
             hit = found.get(phrase)
-            forms = hit.surfaces if hit is not None else (phrase,)
+            if hit is not None:
+                forms = hit.surfaces
+            else:
+                lex = lexical.get(phrase)
+                forms = lex[0].surfaces if lex is not None else (phrase,)
             return min((i for f in forms if (i := text.find(f)) >= 0), default=len(text))
 
         # Equal scores (common among phrases found once): the one met first in the text
@@ -305,8 +315,13 @@ class PhraseExtractor:
         out: list[_Candidate] = []
         for score, text in scored:
             hit = found.get(text)
-            out.append(hit if hit is not None else
-                       _Candidate(text, "term", "tfidf", (text,), [], term_counts[text], score))
+            if hit is None:
+                lex = lexical.get(text)
+                hit = (_Candidate(text, "term", "tfidf", (text,), [], term_counts[text], score)
+                       if lex is None else
+                       _Candidate(text, lex[0].kind, "lexicon", lex[0].surfaces, [], lex[1],
+                                  score))
+            out.append(hit)
         return out
 
     def _stop(self) -> frozenset[str]:
@@ -386,7 +401,8 @@ class PhraseExtractor:
             if not q or q in found or q in lexicon:
                 continue
             at = m.start() + 1 + inner.index(q)
-            words = tuple(tokens[i] for i in doc.token_range(at, at + len(q)))
+            inside = doc.token_range(at, at + len(q))
+            words = tuple(tokens[inside.start:inside.stop])
             verdict = verdicts.get((q, words))
             if verdict is None:
                 verdict = verdicts[(q, words)] = quote_verdict(q, words, data, stop)
@@ -425,15 +441,20 @@ class PhraseExtractor:
             doc.claimed.update(doc.token_range(a, b))
 
     def _words(self, doc: Words, found: dict[str, _Candidate]
-               ) -> tuple[list[tuple[float, str]], Counter[str]]:
-        """Count lexicon entries among the words outside claimed spans (into ``found``) and
-        score the TF-IDF candidates: ([(score, word)], word counts)."""
+               ) -> tuple[list[tuple[float, str]], Counter[str], dict[str, tuple[Entry, int]]]:
+        """Count the words outside claimed spans and score the TF-IDF candidates: ([(score,
+        word)], word counts, lexicon phrase → (entry, words counted toward it)).
+
+        A lexicon phrase already in ``found`` (a form found by search) gets its words added
+        there; the others are kept as plain counts, a candidate being made only for the few
+        that rank among the best (a report holds dozens)."""
         counts = Counter(doc.tokens)
         tokens = doc.tokens
         for i in doc.claimed:
             counts[tokens[i]] -= 1
         useful = self._vocabulary(counts.keys())
         terms: list[tuple[float, str]] = []
+        lexical: dict[str, tuple[Entry, int]] = {}
         log = math.log
         for token in counts.keys() & useful.keys():
             n = counts[token]
@@ -447,12 +468,14 @@ class PhraseExtractor:
                 else:  # a quoted term that is also a plain word elsewhere: one phrase
                     c.words += n
                 continue
-            c = found.get(what.phrase)
-            if c is None:
-                c = found[what.phrase] = _Candidate(what.phrase, what.kind, "lexicon",
-                                                    what.surfaces, [])
-            c.words += n
-        return terms, counts
+            phrase = what.phrase
+            c = found.get(phrase)
+            if c is not None:
+                c.words += n
+                continue
+            seen = lexical.get(phrase)
+            lexical[phrase] = (what, n) if seen is None else (seen[0], seen[1] + n)
+        return terms, counts, lexical
 
     def _vocabulary(self, words: Set[str]) -> dict[str, Entry | float]:
         """Every word seen so far that matters: lexicon surface → its entry, possible term
@@ -492,7 +515,8 @@ class PhraseExtractor:
 
     def _word_spans(self, doc: Words, chosen: list[_Candidate]) -> None:
         """Collect the spans of the word occurrences of the phrases returned."""
-        text, claimed, word_index = doc.text, doc.claimed, doc.word_index
+        text, claimed, ends = doc.text, doc.claimed, doc.ends
+        last = len(ends)
         for c in chosen:
             if not c.words:
                 continue
@@ -503,8 +527,10 @@ class PhraseExtractor:
                 while i >= 0 and len(spans) < c.words:
                     # An occurrence counts when it is one whole word outside claimed spans,
                     # exactly as the words were counted (so we can stop at that count).
-                    t = word_index(i, i + n)
-                    if t >= 0 and t not in claimed:
+                    # (Words.word_index, inlined: this runs for every occurrence.)
+                    t = bisect_left(ends, i + n)
+                    if (t < last and ends[t] == i + n and (ends[t - 1] if t else 0) == i
+                            and t not in claimed):
                         spans.append((i, i + n))
                     i = text.find(surface, i + n)
                 if len(spans) == c.words:
@@ -514,21 +540,27 @@ class PhraseExtractor:
 
 
 # --- pure helpers ----------------------------------------------------------------------------
-def _phrase_idf(c: _Candidate) -> float:
+def _static_weight(text: str, kind: PhraseKind, source: Source) -> float:
+    """idf × weight × discount of a phrase found by other means than as a TF-IDF word."""
+    return _phrase_idf(text, source) * _weight(text, kind, source) * rule_data().discount(
+        text, source)
+
+
+def _phrase_idf(text: str, source: Source) -> float:
     """Background IDF of a found phrase. Lexicon entries and numbered formulations get at
     least the median: the background table counts general news, where 形式主义 or 一把手
     are merely uncommon, while the lexicon marks them as the domain's key terms; without
     the floor a known term would rank below any formulation the table has never seen."""
     idf = background_idf()
-    value = idf.table.get(c.text, idf.median)
-    return max(value, idf.median) if c.source in ("lexicon", "pattern") else value
+    value = idf.table.get(text, idf.median)
+    return max(value, idf.median) if source in ("lexicon", "pattern") else value
 
 
-def _weight(c: _Candidate) -> float:
+def _weight(text: str, kind: PhraseKind, source: Source) -> float:
     # The lexicon files 两个维护 and 四个意识 under "political"; by shape they are numbered
     # formulations all the same and weigh as such.
-    numbered = c.kind == "numbered" or (c.source == "lexicon" and _numbered_shape(c.text))
-    return WEIGHTS["numbered" if numbered else c.source]
+    numbered = kind == "numbered" or (source == "lexicon" and _numbered_shape(text))
+    return WEIGHTS["numbered" if numbered else source]
 
 
 @cache

@@ -59,9 +59,21 @@ _STRICT_LEFT = "。；;：:！？!?\n"  # where 一、 and 1. may start an item
 _RE_MARKER = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _MARKER_FRAGMENTS.items()))
 _RE_MARKER_TAIL = re.compile(f"[，,：:{SPACE}]*")
 _RE_PAIRS = re.compile("[“”‘’「」『』（）()【】〔〕\"\n]")
-_RE_SENT_END = re.compile("[。！？!?]+[”’」』）)\"]*|\n")
-_RE_SENT_END_SEMI = re.compile("[。！？!?；;]+[”’」』）)\"]*|\n")
-_RE_CLAUSE_END = re.compile("[。！？!?；;，,：:]+[”’」』）)\"]*|\n")
+
+
+def _ends(marks: str) -> re.Pattern[str]:
+    """A run of ``marks`` with any closing quotes or brackets after it, or a line break.
+
+    Written to open with one character class, ``[marks\\n]`` (a line break then ends the
+    match at once): re then skips to the candidates in C, where ``[marks]+…|\\n`` is tried
+    in full at every character of a report.
+    """
+    return re.compile(f"[{marks}\n](?:(?<=\n)|[{marks}]*[”’」』）)\"]*)")
+
+
+_RE_SENT_END = _ends("。！？!?")
+_RE_SENT_END_SEMI = _ends("。！？!?；;")
+_RE_CLAUSE_END = _ends("。！？!?；;，,：:")
 _NEXT_QUOTE = "“‘「『\n"
 _RE_MARKER_GATE = re.compile(f"[{HAN_NUM}0-9（(第其首最再另一{CIRCLED}]")
 _BLANK = SPACE + "\n"  # trimmed from both ends of every segment
@@ -222,18 +234,44 @@ def _cuts_outside(text: str, start: int, end: int, ends_re: re.Pattern[str],
     """Where the sentence (or clause) ends of ``text[start:end]`` cut, skipping the ends
     inside a protected pair."""
     cuts: list[int] = []
+    # The ends come in text order, so the last pair opened at or before each end (what
+    # _inside looks up by bisection) is found by walking forward once.
+    k, n = 0, len(p_starts)
     for m in ends_re.finditer(text, start, end):
-        if m.group() != "\n" and _inside(p_starts, p_ends, m.start()):
-            # “…。”“…。”: a quotation that is a sentence of its own still ends there
-            after = m.end()
-            if not (m.group()[-1] in CLOSERS and (after >= end or text[after] in _NEXT_QUOTE)):
-                continue
+        pos = m.start()
+        while k < n and p_starts[k] <= pos:
+            k += 1
+        if k and p_starts[k - 1] < pos < p_ends[k - 1] - 1:
+            g = m.group()
+            if g != "\n":
+                # “…。”“…。”: a quotation that is a sentence of its own still ends there
+                after = m.end()
+                if not (g[-1] in CLOSERS and (after >= end or text[after] in _NEXT_QUOTE)):
+                    continue
         cuts.append(m.end())
     return cuts
 
 
+# (start, text, marker) of a segment: a Segment's fields as a plain tuple.
+Piece = tuple[int, str, str]
+
+
+def split_pieces(text: str, *, clauses: bool = False, semicolons: bool = False) -> list[Piece]:
+    """:func:`split_sentences` (or with ``clauses=True`` :func:`split_clauses`) of the whole
+    of ``text`` as (start, text, marker) tuples, for loops that go through every sentence of
+    many reports (problem detection): a tuple costs a fraction of a :class:`Segment`."""
+    ends = _RE_CLAUSE_END if clauses else _RE_SENT_END_SEMI if semicolons else _RE_SENT_END
+    return _pieces(text, 0, len(text), ends)
+
+
 def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
            markers: bool) -> list[Segment]:
+    return [Segment(s, s + len(body), body, marker)
+            for s, body, marker in _pieces(text, start, end, ends_re, markers=markers)]
+
+
+def _pieces(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
+            markers: bool = True) -> list[Piece]:
     p_starts, p_ends = _protected(text, start, end)
     if not p_starts:  # nothing protected (most clauses): every end cuts
         cuts = [m.end() for m in ends_re.finditer(text, start, end)]
@@ -244,9 +282,10 @@ def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
         for pos, marker in _marker_starts(text, start, end, p_starts, p_ends):
             marker_at[pos] = marker
             cuts.append(pos)
+        if marker_at:
+            cuts.sort()
     cuts.append(end)
-    cuts.sort()
-    out: list[Segment] = []
+    out: list[Piece] = []
     prev = start
     for cut in cuts:
         if cut <= prev:
@@ -255,10 +294,10 @@ def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
         body = piece.strip(_BLANK)
         if body:
             s = prev + len(piece) - len(piece.lstrip(_BLANK)) if piece[0] in _BLANK else prev
-            marker = marker_at.get(s, "")
+            marker = marker_at.get(s, "") if marker_at else ""
             if len(marker) > len(body):
                 # 第一， + space, split at its comma: the marker's tail lies past the clause
                 marker = body
-            out.append(Segment(s, s + len(body), body, marker))
+            out.append((s, body, marker))
         prev = cut
     return out

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import NamedTuple
 
 from . import resources
 from .normalize import normalize
 from .sentences import strip_marker
+from .triematch import _trie_pattern
 
 __all__ = ["clean_text", "lead_in_length", "model_text", "statement_text"]
 
@@ -62,8 +64,22 @@ def clean_text(text: str) -> str:
     return normalize(text).text
 
 
+_LEAD_CLAUSE_MAX = 24  # characters of a lead-in clause before its lead-in word
+_GAP_HEAD_MAX, _GAP_TAIL_MAX = 20, 10  # around the head of a gapped one (发现…问题：)
+
+
+class _LeadIns(NamedTuple):
+    pattern: re.Pattern[str]
+    keep: tuple[str, ...]
+    # A word every lead-in holds (a lead-in word, or the head of a gapped one) and how far
+    # from its start a lead-in can end: most sentences hold no such word that near their
+    # start, which one scan of a few dozen characters tells at a fraction of the full match.
+    needed: re.Pattern[str] | None
+    reach: int
+
+
 @cache
-def _lead_ins() -> tuple[re.Pattern[str], tuple[str, ...]]:
+def _lead_ins() -> _LeadIns:
     rows = resources.read_rows("problem_cues.tsv", (2, 3))
     tails = [cue for cue, kind, *_ in rows if kind == "lead_in" and "…" not in cue]
     gapped = [cue.split("…", 1) for cue, kind, *_ in rows if kind == "lead_in" and "…" in cue]
@@ -71,29 +87,40 @@ def _lead_ins() -> tuple[re.Pattern[str], tuple[str, ...]]:
     keep = tuple(cue for cue, kind, *_ in rows if kind == "lead_in_keep")
     clause = "[^，。；：！？,;:!?]"
     alternatives = []
+    longest = 0
     if tails:
         words = "|".join(map(re.escape, sorted(tails, key=len, reverse=True)))
         # a short clause ending in a lead-in word, closed by a comma or colon
-        alternatives.append(f"{clause}{{0,24}}?(?:{words})[，：,:]")
+        alternatives.append(f"{clause}{{0,{_LEAD_CLAUSE_MAX}}}?(?:{words})[，：,:]")
+        longest = _LEAD_CLAUSE_MAX + max(map(len, tails)) + 1
     for head, tail in gapped:
         # 巡视也发现一些问题： only with a colon, so a finding (发现…不到位问题，) is kept
         alternatives.append(
-            f"{clause}{{0,20}}?{re.escape(head)}{clause}{{0,10}}?{re.escape(tail)}[：:]")
+            f"{clause}{{0,{_GAP_HEAD_MAX}}}?{re.escape(head)}{clause}{{0,{_GAP_TAIL_MAX}}}?"
+            f"{re.escape(tail)}[：:]")
+        longest = max(longest, _GAP_HEAD_MAX + len(head) + _GAP_TAIL_MAX + len(tail) + 1)
     opener = ""
     if connectives:
         words = "|".join(map(re.escape, sorted(connectives, key=len, reverse=True)))
         opener = f"(?:(?:{words})[，,]?)?"
+        longest += max(map(len, connectives)) + 1
     body = "|".join(alternatives) or "(?!)"
-    return re.compile(f"{opener}(?:{body})"), keep
+    needed_words = [*tails, *(head or tail for head, tail in gapped)]
+    # A gapped cue with neither head nor tail (…) needs no word: no shortcut then.
+    needed = (re.compile(_trie_pattern(sorted(set(needed_words))))
+              if needed_words and all(needed_words) else None)
+    return _LeadIns(re.compile(f"{opener}(?:{body})"), keep, needed, longest)
 
 
 def lead_in_length(text: str, start: int = 0) -> int:
     """Length of a lead-in clause (巡察发现，/ 反馈指出，/ 存在的主要问题是：) at ``start``,
     or 0. A clause naming an earlier inspection or audit (上轮巡察…) is content, not a
     lead-in, and is kept."""
-    pattern, keep = _lead_ins()
-    m = pattern.match(text, start)
-    if m is None or any(k in m.group() for k in keep):
+    lead = _lead_ins()
+    if lead.needed is not None and not lead.needed.search(text, start, start + lead.reach):
+        return 0
+    m = lead.pattern.match(text, start)
+    if m is None or any(k in m.group() for k in lead.keep):
         return 0
     return m.end() - start
 

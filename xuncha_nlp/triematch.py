@@ -9,7 +9,7 @@ cue, not 整改 plus 主体责任.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 __all__ = ["TrieMatcher"]
 
@@ -47,6 +47,10 @@ class TrieMatcher:
         # No lookahead around the trie: re can then skip positions whose character starts
         # no word, which makes the scan several times faster.
         self._regex = re.compile(_trie_pattern(unique)) if unique else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches of :meth:`findall` as ``re.Match`` objects (no tuple per match)."""
+        return iter(()) if self._regex is None else self._regex.finditer(text)
 
     def findall(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of every match, in order."""
