@@ -222,3 +222,14 @@ def test_wrong_types(bad: object) -> None:
 def test_wrong_title_type() -> None:
     with pytest.raises(TypeError, match="title"):
         analyze("巡察", title=3)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["監督檢查", "發現問題108個", "\ud800", "\udfff", "，", "\n",
+                                           "巡察", "(jiān)", "\ufffd", "２０２４年３月"]),
+                          st.text(max_size=5)), max_size=15).map("".join))
+def test_analyze_never_raises_on_any_str(text: str) -> None:
+    # Lone surrogates reach analyze through Document.from_text; traditional text is converted
+    # by OpenCC, which takes UTF-8 and so cannot see them.
+    result = analyze(text)
+    assert result.to_dict()["text"] == normalize(text).text

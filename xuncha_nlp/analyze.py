@@ -171,6 +171,15 @@ def _code_points(text: str) -> npt.NDArray[np.uint32]:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+_RE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(codes: npt.NDArray[np.uint32]) -> bool:
+    import numpy as np
+
+    return bool(np.any((codes >= 0xD800) & (codes <= 0xDFFF)))
+
+
 def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | None = None
             ) -> tuple[ScriptKind, float]:
     """The script a report was written in, and the share of its Han characters converted.
@@ -195,12 +204,17 @@ def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | Non
         han = sum(int(np.count_nonzero((codes >= lo) & (codes <= hi))) for lo, hi in ranges)
     if not han:
         return "simplified", 0.0
-    converted = _s2t().convert(norm.original)
-    if len(converted) == len(norm.original):
+    # OpenCC takes UTF-8, which has no lone surrogates; U+FFFD keeps the length.
+    original = norm.original
+    if _has_surrogates(codes):
+        original = _RE_SURROGATE.sub("\ufffd", original)
+        codes = _code_points(original)
+    converted = _s2t().convert(original)
+    if len(converted) == len(original):
         simplified = int(np.count_nonzero(codes != _code_points(converted)))
     else:  # a phrase changed length: compare character by character
         conv = _s2t()
-        simplified = sum(1 for ch in norm.original if _RE_HAN.match(ch) and conv.convert(ch) != ch)
+        simplified = sum(1 for ch in original if _RE_HAN.match(ch) and conv.convert(ch) != ch)
     share = traditional / han
     ratio = traditional / (traditional + simplified)
     if ratio < TRADITIONAL_BELOW:
