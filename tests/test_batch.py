@@ -233,6 +233,43 @@ def test_pattern(folder: Path) -> None:
     assert rels == ["truncated.docx", "报告/通报.docx"]
 
 
+# pattern → files it selects in the tree built below, as pathlib's glob would (plus the
+# symlinked folder, which pathlib does not enter).
+GLOB_CASES = [
+    ("**/*", ["a.txt", "link/c.txt", "sub/b.txt", "sub/deep/d.docx", "sub/deep/e.txt"]),
+    ("*", ["a.txt"]),
+    ("*.txt", ["a.txt"]),
+    ("**/*.txt", ["a.txt", "link/c.txt", "sub/b.txt", "sub/deep/e.txt"]),
+    ("sub/**/*.txt", ["sub/b.txt", "sub/deep/e.txt"]),
+    ("sub/*/*", ["sub/deep/d.docx", "sub/deep/e.txt"]),
+    ("**/deep/*.docx", ["sub/deep/d.docx"]),
+    ("**/?.txt", ["a.txt", "link/c.txt", "sub/b.txt", "sub/deep/e.txt"]),
+    ("**/[ab].txt", ["a.txt", "sub/b.txt"]),
+    ("nothing/*", []),
+]
+
+
+@pytest.fixture(scope="module")
+def linked_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    top = tmp_path_factory.mktemp("linked")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "c.txt").write_text("巡察", encoding="utf-8")
+    (elsewhere / "up").symlink_to(top, target_is_directory=True)  # a loop back up
+    (top / "a.txt").write_text("巡察", encoding="utf-8")
+    (top / ".hidden.txt").write_text("巡察", encoding="utf-8")
+    (top / "sub" / "deep").mkdir(parents=True)
+    (top / "sub" / "b.txt").write_text("巡察", encoding="utf-8")
+    (top / "sub" / "deep" / "d.docx").write_bytes(b"PK")
+    (top / "sub" / "deep" / "e.txt").write_text("巡察", encoding="utf-8")
+    (top / "link").symlink_to(elsewhere, target_is_directory=True)
+    return top
+
+
+@pytest.mark.parametrize(("pattern", "expected"), GLOB_CASES, ids=[c[0] for c in GLOB_CASES])
+def test_list_files_globs_and_follows_links(linked_tree: Path, pattern: str,
+                                            expected: list[str]) -> None:
+    assert [rel for rel, _ in list_files(linked_tree, pattern)] == expected
+
 @pytest.mark.parametrize(("kwargs", "error"), [
     ({"workers": 0}, ValueError),
     ({"workers": "2"}, TypeError),

@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, get_args
 
@@ -212,13 +213,14 @@ def _init_worker() -> None:
 
 
 # --- finding files ------------------------------------------------------------------------
-def _is_hidden(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
-
-
 def list_files(root: str | os.PathLike[str], pattern: str = "**/*") -> list[tuple[str, Path]]:
-    """(relative POSIX path, path) of every non-directory ``root.glob(pattern)`` matches,
-    hidden files and hidden directories skipped, sorted by relative path."""
+    """(relative POSIX path, path) of every file under ``root`` whose relative path matches
+    the glob ``pattern`` (``**`` for any number of folders), sorted by relative path.
+
+    Hidden files and folders are skipped. Symlinked folders are followed (pathlib's glob
+    does not, which would lose their files without a word), each real folder once, so a
+    link back up the tree cannot loop.
+    """
     if not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"analyze_folder() takes a folder path, not {type(root).__name__}")
     if not isinstance(pattern, str):
@@ -228,13 +230,35 @@ def list_files(root: str | os.PathLike[str], pattern: str = "**/*") -> list[tupl
     base = Path(root)
     if not base.is_dir():
         raise ValueError(f"{os.fspath(root)!r} is not a folder")
-    found: dict[str, Path] = {}
-    for p in base.glob(pattern):
-        rel = p.relative_to(base)
-        if _is_hidden(rel) or p.is_dir():
+    segments = [s for s in pattern.replace(os.sep, "/").split("/") if s and s != "."]
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(base, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs.clear()
             continue
-        found[rel.as_posix()] = p
-    return sorted(found.items())
+        seen.add(real)
+        # Sorted, so that of two paths to one folder the same one always wins.
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel_folder = Path(folder).relative_to(base).parts
+        for name in files:
+            if name.startswith("."):
+                continue
+            parts = (*rel_folder, name)
+            if _glob_match(parts, segments):
+                found.append(("/".join(parts), Path(folder, name)))
+    return sorted(found)
+
+
+def _glob_match(parts: Sequence[str], segments: Sequence[str]) -> bool:
+    """Whether path parts match glob segments, ``**`` standing for zero or more folders."""
+    if not segments:
+        return not parts
+    head, rest = segments[0], segments[1:]
+    if head == "**":
+        return any(_glob_match(parts[i:], rest) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], head) and _glob_match(parts[1:], rest)
 
 
 def _workers(workers: int | None, n_files: int) -> int:
