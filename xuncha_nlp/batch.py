@@ -62,6 +62,9 @@ TABLES = ("documents", "stats", "phrases", "problems", "errors")
 STATE_FILE = ".xuncha-state.jsonl"
 # Tasks in flight per worker: enough to keep every worker busy while the parent collects.
 IN_FLIGHT_PER_WORKER = 4
+# Files per task, at most: one task per file costs the parent (which shares the CPUs with
+# the workers) a queue round trip each; a few per task, and the last tasks still spread out.
+MAX_FILES_PER_TASK = 8
 _STATE_SCHEMA = 1
 
 # --- table layouts: fixed columns, so empty tables and every run have the same shape --------
@@ -190,6 +193,10 @@ def _process(path: str) -> _Outcome:
                                 "format": doc.format})
         return failed
     return outcome
+
+
+def _process_many(paths: Sequence[str]) -> list[_Outcome]:
+    return [_process(path) for path in paths]
 
 
 _WARM_TEXT = "巡察发现，2024年3月5日该局党组落实主体责任不到位，发现问题12个，移交问题线索3件。"
@@ -330,22 +337,24 @@ def _run(paths: Sequence[str], workers: int) -> Iterator[tuple[int, _Outcome]]:
     else:
         context = multiprocessing.get_context("spawn")
     limit = workers * IN_FLIGHT_PER_WORKER
+    # Enough tasks that each worker gets many, so none idles while another finishes the last.
+    size = max(1, min(MAX_FILES_PER_TASK, len(paths) // (workers * 32)))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker)
-    pending: dict[Future[_Outcome], int] = {}
-    todo = iter(enumerate(paths))
+    pending: dict[Future[list[_Outcome]], int] = {}
+    todo = iter(range(0, len(paths), size))
     try:
-        for i, path in todo:
-            pending[pool.submit(_process, path)] = i
+        for first in todo:
+            pending[pool.submit(_process_many, paths[first:first + size])] = first
             if len(pending) >= limit:
                 break
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                i = pending.pop(fut)
-                yield i, fut.result()
-            for i, path in todo:
-                pending[pool.submit(_process, path)] = i
+                first = pending.pop(fut)
+                yield from enumerate(fut.result(), start=first)
+            for first in todo:
+                pending[pool.submit(_process_many, paths[first:first + size])] = first
                 if len(pending) >= limit:
                     break
     finally:

@@ -268,7 +268,14 @@ class Normalized:
         artefacts after it are not. An empty span maps to an empty span at the insertion point.
         """
         start, end = _check_span(start, end, len(self.text))
-        return _back_span(self._passes, start, end)
+        return _back_span(self._moves, start, end)
+
+    @cached_property
+    def _moves(self) -> tuple[_Pass, ...]:
+        # What original_span walks back through: the passes that moved characters, lazy
+        # ones resolved once (callers map hundreds of spans per report).
+        return tuple(step.edits if isinstance(step, _Lazy) else step
+                     for step in self._passes if not isinstance(step, _Rewrite))
 
     def original_text(self, start: int, end: int) -> str:
         """``original`` at :meth:`original_span` of the span."""
@@ -302,6 +309,11 @@ class Normalized:
             if isinstance(step, _Lazy):  # counted by the fast path; finding edits is slower
                 n, chars = counts.get(step.kind, (0, 0))
                 counts[step.kind] = (n + step.count, chars + step.chars)
+                continue
+            if isinstance(step, _Edits) and step.kinds.count(step.kinds[0]) == len(step.kinds):
+                kind = step.kinds[0]  # a pass of one kind (most): counted in C
+                n, chars = counts.get(kind, (0, 0))
+                counts[kind] = (n + len(step.kinds), chars + sum(step.ine) - sum(step.ins))
                 continue
             for kind, s, e, _ in _edits_of(step):
                 n, chars = counts.get(kind, (0, 0))
@@ -625,7 +637,7 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     None when the page is not of that kind (any pinyin-like bracket left in the output)."""
     has_ascii, has_fw = "(" in text, "（" in text
     if not (has_ascii or has_fw):
-        return None
+        return text, 0, 0  # no bracket, nothing to remove (as the general pass finds)
     # Literal-first patterns scan faster; either one alone splits like the general one
     # when the other kind of opening bracket never starts a match.
     if not (has_fw and _RE_FW_BRACKET.search(text)):
