@@ -366,10 +366,10 @@ def test_resume_processes_nothing_the_second_time(tmp_path: Path,
     first = _tables(out)
     import xuncha_nlp.batch as batch
 
-    def fail(path: str) -> Any:
-        raise AssertionError(f"{path} analysed again")
+    def fail(paths: Any) -> Any:
+        raise AssertionError(f"{paths} analysed again")
 
-    monkeypatch.setattr(batch, "_process", fail)
+    monkeypatch.setattr(batch, "_process_many", fail)
     assert batch_main([str(src), "-o", str(out), "--workers", "1", "--quiet",
                        "--resume"]) == 1
     second = _tables(out)
@@ -471,3 +471,27 @@ def test_analyze_command_failures(tmp_path: Path, argv: list[str], code: int,
     names = {"empty": tmp_path / "empty.txt", "missing": tmp_path / "missing.txt"}
     assert analyze_main([a.format(**names) for a in argv]) == code
     assert capsys.readouterr().err
+
+
+def test_a_file_whose_analysis_fails_is_an_error_row_and_the_others_survive(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Files are analysed several at a time; one that breaks the analysis must not take the
+    # others of its batch with it.
+    analyze_module = sys.modules["xuncha_nlp.analyze"]  # the package re-exports analyze()
+    src = _ok_folder(tmp_path / "in", 5)
+    (src / "r002.txt").write_text("第2号\n这一份会让分析出错。", encoding="utf-8")
+    real = analyze_module._script
+
+    def brittle(norm: Any, counts: Any = None) -> Any:
+        if "分析出错" in norm.text:
+            raise RuntimeError("boom")
+        return real(norm, counts)
+
+    monkeypatch.setattr(analyze_module, "_script", brittle)
+    results = analyze_folder(src, workers=1, progress=False)
+    docs = results.documents.set_index("path")
+    assert list(docs.index) == [f"r{i:03d}.txt" for i in range(5)]
+    assert docs.loc["r002.txt", "status"] == "error"
+    assert docs.loc["r002.txt", "reason"] == "analysis failed: RuntimeError: boom"
+    assert (docs.drop(index="r002.txt")["status"] == "ok").all()
+    assert set(results.phrases["path"]) == {f"r{i:03d}.txt" for i in (0, 1, 3, 4)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -355,10 +355,6 @@ def analyze(text_or_document: str | Document, *, title: str | None = None) -> An
     declared title is used, else the first line when it is short and not a sentence.
     Raises ``TypeError`` for any other input.
     """
-    from .phrases import extract_phrases_normalized
-    from .problems import find_problems_normalized
-    from .stats import extract_stats_normalized
-
     if title is not None and not isinstance(title, str):
         raise TypeError(f"analyze(): title must be str or None, not {type(title).__name__}")
     if isinstance(text_or_document, Document):
@@ -367,19 +363,33 @@ def analyze(text_or_document: str | Document, *, title: str | None = None) -> An
         doc = Document.from_text(text_or_document, title=title)
     else:
         _wrong_input(text_or_document)
-    norm = normalize(doc.text)
-    # Counted once from the passes: building norm.changes costs more than the rest of it.
-    counts = norm.change_counts()
-    script, share = _script(norm, counts)
-    return Analysis(
-        document=doc,
-        normalized=norm,
-        stats=tuple(extract_stats_normalized(norm)),
-        phrases=tuple(extract_phrases_normalized(norm)),
-        problems=tuple(find_problems_normalized(norm)),
-        script=script,
-        script_share=share,
-        artefacts=_artefacts(norm, counts),
-        title=title or doc.title or _first_line_title(norm.text),
-        dates=tuple(find_dates(norm)),
-    )
+    return _analyze_many([doc], title)[0]
+
+
+def _analyze_many(docs: Sequence[Document], title: str | None = None) -> list[Analysis]:
+    """:func:`analyze` of several documents, their problem statements classified together
+    (for batches: the model's fixed cost per call is paid once)."""
+    from .phrases import extract_phrases_normalized
+    from .problems import _problems_of_many
+    from .stats import extract_stats_normalized
+
+    norms = [normalize(doc.text) for doc in docs]
+    problems = _problems_of_many(norms)
+    out: list[Analysis] = []
+    for doc, norm, found in zip(docs, norms, problems, strict=True):
+        # Counted once from the passes: building norm.changes costs more than the rest.
+        counts = norm.change_counts()
+        script, share = _script(norm, counts)
+        out.append(Analysis(
+            document=doc,
+            normalized=norm,
+            stats=tuple(extract_stats_normalized(norm)),
+            phrases=tuple(extract_phrases_normalized(norm)),
+            problems=tuple(found),
+            script=script,
+            script_share=share,
+            artefacts=_artefacts(norm, counts),
+            title=title or doc.title or _first_line_title(norm.text),
+            dates=tuple(find_dates(norm)),
+        ))
+    return out

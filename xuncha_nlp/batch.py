@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .analyze import Analysis
+    from .io import Document
 
 __all__ = [
     "OUTPUT_FORMATS",
@@ -174,29 +175,50 @@ def _error(reason: str, path: str) -> _Outcome:
                                     "size": size, "sha256": _sha256(Path(path))})
 
 
-def _process(path: str) -> _Outcome:
-    """Read and analyse one file; any failure becomes an error row, never an exception."""
-    from .analyze import analyze
+def _process_many(paths: Sequence[str]) -> list[_Outcome]:
+    """Read and analyse files, together (see analyze._analyze_many); any failure becomes
+    an error row, never an exception."""
+    from .analyze import _analyze_many
+
+    outcomes: list[_Outcome | None] = []
+    docs: list[tuple[int, str, Document]] = []
+    for path in paths:
+        read = _read(path)
+        if isinstance(read, _Outcome):
+            outcomes.append(read)
+        else:
+            docs.append((len(outcomes), path, read))
+            outcomes.append(None)
+    try:
+        analyses: list[Analysis] | None = _analyze_many([doc for _, _, doc in docs])
+    except Exception:  # one bad file must not lose the others: try each on its own
+        analyses = None
+    for k, (i, path, doc) in enumerate(docs):
+        outcomes[i] = _analysed(path, doc, None if analyses is None else analyses[k])
+    return [out for out in outcomes if out is not None]
+
+
+def _read(path: str) -> Document | _Outcome:
     from .io import read_text
 
     try:
-        doc = read_text(path)
+        return read_text(path)
     except ReadError as exc:
         return _error(exc.reason or str(exc), path)
     except OSError as exc:
         return _error(f"cannot read ({exc.strerror or exc})", path)
+
+
+def _analysed(path: str, doc: Document, analysis: Analysis | None) -> _Outcome:
+    from .analyze import analyze
+
     try:
-        outcome = _rows(analyze(doc))
+        return _rows(analyze(doc) if analysis is None else analysis)
     except Exception as exc:  # one bad file must not lose the others
         failed = _error(f"analysis failed: {type(exc).__name__}: {exc}", path)
         failed.document.update({"sha256": doc.sha256, "encoding": doc.encoding,
                                 "format": doc.format})
         return failed
-    return outcome
-
-
-def _process_many(paths: Sequence[str]) -> list[_Outcome]:
-    return [_process(path) for path in paths]
 
 
 _WARM_TEXT = "巡察发现，2024年3月5日该局党组落实主体责任不到位，发现问题12个，移交问题线索3件。"
@@ -323,8 +345,9 @@ def _progress(total: int, enabled: bool) -> _Counter | _Silent | Any:
 def _run(paths: Sequence[str], workers: int) -> Iterator[tuple[int, _Outcome]]:
     """(index into ``paths``, outcome) as files finish, in completion order."""
     if workers == 1:
-        for i, path in enumerate(paths):
-            yield i, _process(path)
+        for first in range(0, len(paths), MAX_FILES_PER_TASK):
+            yield from enumerate(_process_many(paths[first:first + MAX_FILES_PER_TASK]),
+                                 start=first)
         return
     import multiprocessing
 

@@ -492,10 +492,12 @@ def _probe(folder: str) -> tuple[str, bool]:
 
 
 def _process_files(chunk: list[tuple[int, str]]) -> list[tuple[int, batch._Outcome]]:
-    """The batch's own per-file function, after this worker process warmed up once."""
+    """The batch's own function for several files, after this worker process warmed up
+    once."""
     _warm()
     _LOADS.tasks += 1
-    return [(i, batch._process(path)) for i, path in chunk]
+    outcomes = batch._process_many([path for _, path in chunk])
+    return [(i, out) for (i, _), out in zip(chunk, outcomes, strict=True)]
 
 
 def _connect(address: str, timeout: float) -> Client:

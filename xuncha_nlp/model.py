@@ -375,15 +375,14 @@ class Model:
         ids = np.full((n, width), -1, dtype=np.int64)
         ids[doc, pos] = feat
         k = min(top, width)
-        cols = (-scores).argpartition(k - 1, axis=1)[:, :k] if k < width else \
-            np.broadcast_to(np.arange(width), (n, width)).copy()
+        # A stable sort, so that equal contributions (common) keep the document's own order:
+        # a statement gets the same evidence alone or among others, however wide the widest
+        # row (argpartition's pick among ties depended on it).
+        cols = (-scores).argsort(axis=1, kind="stable")[:, :k]
         # fancy indexing by (row, column) is what np.take_along_axis does, minus its wrapper
         rows = np.arange(n)[:, None]
-        picked = scores[rows, cols]
-        order = (-picked).argsort(axis=1, kind="stable")
-        cols = cols[rows, order]
         chosen = ids[rows, cols]
-        chosen[~np.isfinite(picked[rows, order])] = -1
+        chosen[~np.isfinite(scores[rows, cols])] = -1
         vocab = self._evidence_vocab
         return [tuple(vocab[f] for f in row if f >= 0) for row in chosen.tolist()]
 

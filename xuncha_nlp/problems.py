@@ -35,6 +35,8 @@ from .sentences import split_pieces
 from .statement import lead_in_length
 from .triematch import TrieMatcher, _trie_pattern
 
+_Found = tuple[int, int, tuple[str, ...], str]  # a statement's start, end, cues, marker
+
 __all__ = ["Problem", "find_problems", "find_problems_normalized", "problem_cues"]
 
 KINDS = ("pred", "noun", "ignore", "assert", "prevent", "target", "frame", "plan", "plan_start",
@@ -365,21 +367,39 @@ def find_problems_normalized(norm: Normalized, *, engine: Engine | None = None,
     if not isinstance(norm, Normalized):
         raise TypeError(
             f"find_problems_normalized() takes a Normalized, not {type(norm).__name__}")
-    classifier = Classifier(engine=engine, model=model)
     found = _detect(norm.text)
     if not found:
         return []
     statements = [norm.text[s:e] for s, e, _, _ in found]
-    results = classifier._classify_clean(statements)  # slices of normalised text
+    results = Classifier(engine=engine, model=model)._classify_clean(statements)
+    return _problems(norm, found, results)
+
+
+def _problems_of_many(norms: Sequence[Normalized]) -> list[list[Problem]]:
+    """:func:`find_problems_normalized` of several reports, their statements classified in
+    one call (the model's fixed cost per call is then paid once, not once per report)."""
+    founds = [_detect(norm.text) for norm in norms]
+    statements = [norm.text[s:e] for norm, found in zip(norms, founds, strict=True)
+                  for s, e, _, _ in found]
+    results = Classifier()._classify_clean(statements) if statements else []
+    out: list[list[Problem]] = []
+    at = 0
+    for norm, found in zip(norms, founds, strict=True):
+        out.append(_problems(norm, found, results[at:at + len(found)]) if found else [])
+        at += len(found)
+    return out
+
+
+def _problems(norm: Normalized, found: list[_Found], results: list[Classification]
+              ) -> list[Problem]:
     problems: list[Problem] = []
     # Unchanged text (clean simplified input) maps to itself; skip the walk back through
     # the passes, as stats and phrases do.
     untouched = norm.text == norm.original
-    for (s, e, cues, marker), statement, result in zip(found, statements, results,
-                                                        strict=True):
+    for (s, e, cues, marker), result in zip(found, results, strict=True):
         os_, oe = (s, e) if untouched else norm.original_span(s, e)
-        problems.append(Problem(norm.original[os_:oe], (os_, oe), statement, result, cues,
-                                marker))
+        problems.append(Problem(norm.original[os_:oe], (os_, oe), norm.text[s:e], result,
+                                cues, marker))
     return problems
 
 
@@ -420,10 +440,10 @@ def _line_start(text: str, pos: int) -> bool:
     return k >= 0 and text[k] == "\n"
 
 
-def _detect(text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
+def _detect(text: str) -> list[_Found]:
     """(start, end, cues, marker) of every problem statement in normalised ``text``."""
     cues = _cues()
-    out: list[tuple[int, int, tuple[str, ...], str]] = []
+    out: list[_Found] = []
     context = ""  # "problems" or "plans" while a list opened by a heading lasts
     carried = False  # a lead-in (巡视组指出，…) governs its sentence up to the full stop
     # Plain (start, text, marker) tuples: a report has dozens of sentences, a batch millions.
