@@ -635,14 +635,15 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     :func:`_pinyin` removes exactly the same brackets; it finds the edits later, on demand.
     Toned annotations after a symbol or another annotation are taken in a second split.
     None when the page is not of that kind (any pinyin-like bracket left in the output)."""
-    has_ascii, has_fw = "(" in text, "（" in text
-    if not (has_ascii or has_fw):
-        return text, 0, 0  # no bracket, nothing to remove (as the general pass finds)
+    ascii_pinyin = "(" in text and _RE_ASCII_BRACKET.search(text) is not None
+    fw_pinyin = "（" in text and _RE_FW_BRACKET.search(text) is not None
+    if not (ascii_pinyin or fw_pinyin):
+        return text, 0, 0  # nothing pinyin-like: nothing to remove (as the general pass finds)
     # Literal-first patterns scan faster; either one alone splits like the general one
     # when the other kind of opening bracket never starts a match.
-    if not (has_fw and _RE_FW_BRACKET.search(text)):
+    if not fw_pinyin:
         splitter = _RE_ASCII_BRACKET_AFTER_HAN
-    elif not (has_ascii and _RE_ASCII_BRACKET.search(text)):
+    elif not ascii_pinyin:
         splitter = _RE_FW_BRACKET_AFTER_HAN
     else:
         splitter = _RE_BRACKET_AFTER_HAN
