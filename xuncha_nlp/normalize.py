@@ -83,15 +83,23 @@ _GARBAGE_CHARS = frozenset(c for c in map(chr, range(0x21, 0x7F))
 # Only brackets holding lowercase Latin letters, tone marks, digits and separators can be
 # pinyin; the narrow class keeps ordinary brackets (社区) out of the Python-level check.
 _PINYIN_CHARS = f"a-zü{TONE_VOWELS}\u0300-\u030c1-5 '\\-"
-_RE_BRACKET = re.compile(f"[(（]([{_PINYIN_CHARS}]{{1,30}})[)）]")
+
+
+def _bracket(opening: str, *, after_han: bool = False) -> re.Pattern[str]:
+    """A bracket opened by ``opening`` (a character or a class) round pinyin-like text,
+    capturing the text; with ``after_han``, only right after a Han character (the lookbehind
+    comes after the bracket, so that the pattern still starts with it and scans fast)."""
+    behind = f"(?<=[{HAN}]{opening})" if after_han else ""
+    return re.compile(f"{opening}{behind}([{_PINYIN_CHARS}]{{1,30}})[)）]")
+
+
+_RE_BRACKET = _bracket("[(（]")
 # Literal-first versions of the same pattern: they scan at memchr speed where brackets are rare.
-_RE_ASCII_BRACKET = re.compile(f"\\(([{_PINYIN_CHARS}]{{1,30}})[)）]")
-_RE_FW_BRACKET = re.compile(f"（([{_PINYIN_CHARS}]{{1,30}})[)）]")
-# The same, only right after a Han character. The lookbehind comes after the bracket so
-# that the pattern still starts with it and scans fast.
-_RE_ASCII_BRACKET_AFTER_HAN = re.compile(f"\\((?<=[{HAN}]\\()([{_PINYIN_CHARS}]{{1,30}})[)）]")
-_RE_FW_BRACKET_AFTER_HAN = re.compile(f"（(?<=[{HAN}]（)([{_PINYIN_CHARS}]{{1,30}})[)）]")
-_RE_BRACKET_AFTER_HAN = re.compile(f"[(（](?<=[{HAN}][(（])([{_PINYIN_CHARS}]{{1,30}})[)）]")
+_RE_ASCII_BRACKET = _bracket("\\(")
+_RE_FW_BRACKET = _bracket("（")
+_RE_ASCII_BRACKET_AFTER_HAN = _bracket("\\(", after_han=True)
+_RE_FW_BRACKET_AFTER_HAN = _bracket("（", after_han=True)
+_RE_BRACKET_AFTER_HAN = _bracket("[(（]", after_han=True)
 # A Han character or a symbol (neither space nor letter nor digit).
 _RE_HAN_OR_SYMBOL = re.compile(f"[{HAN}]|[^\\s\\w]")
 _LAST_CHAR = operator.itemgetter(slice(-1, None))
