@@ -19,7 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, get_args
 
 from .io import Document
-from .normalize import HAN, ChangeKind, Normalized, normalize
+from .normalize import HAN, HAN_RANGES, ChangeKind, Normalized, normalize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -156,14 +156,6 @@ def _s2t() -> opencc.OpenCC:
 _RE_HAN = re.compile(f"[{HAN}]")
 
 
-@cache
-def _han_ranges() -> tuple[tuple[int, int], ...] | None:
-    """HAN as code point ranges, for counting with numpy; None should the class ever hold
-    more than ranges (the regex then counts)."""
-    ranges = tuple((ord(a), ord(b)) for a, b in re.findall("(.)-(.)", HAN, flags=re.S))
-    return ranges if "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) == HAN else None
-
-
 def _code_points(text: str) -> npt.NDArray[np.uint32]:
     import numpy as np
 
@@ -172,12 +164,6 @@ def _code_points(text: str) -> npt.NDArray[np.uint32]:
 
 
 _RE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _has_surrogates(codes: npt.NDArray[np.uint32]) -> bool:
-    import numpy as np
-
-    return bool(np.any((codes >= 0xD800) & (codes <= 0xDFFF)))
 
 
 def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | None = None
@@ -197,19 +183,16 @@ def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | Non
     # Counted on code point arrays: a regex findall or a zip over the characters of a
     # traditional report cost more than converting it.
     codes = _code_points(norm.original)
-    ranges = _han_ranges()
-    if ranges is None:
-        han = len(_RE_HAN.findall(norm.original))
-    else:
-        han = sum(int(np.count_nonzero((codes >= lo) & (codes <= hi))) for lo, hi in ranges)
+    han = sum(int(np.count_nonzero((codes >= lo) & (codes <= hi))) for lo, hi in HAN_RANGES)
     if not han:
         return "simplified", 0.0
-    # OpenCC takes UTF-8, which has no lone surrogates; U+FFFD keeps the length.
     original = norm.original
-    if _has_surrogates(codes):
+    try:
+        converted = _s2t().convert(original)
+    except UnicodeEncodeError:  # lone surrogates: OpenCC takes UTF-8; U+FFFD keeps the length
         original = _RE_SURROGATE.sub("\ufffd", original)
         codes = _code_points(original)
-    converted = _s2t().convert(original)
+        converted = _s2t().convert(original)
     if len(converted) == len(original):
         simplified = int(np.count_nonzero(codes != _code_points(converted)))
     else:  # a phrase changed length: compare character by character

@@ -34,7 +34,10 @@ ChangeKind = Literal[
 ]
 
 # --- character classes, built once from named fragments --------------------------------
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# CJK ideographs: Extension A, the URO, compatibility ideographs, Extensions B–H.
+HAN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
 # Full-width punctuation proper (，。、；：？！（）【】《》「」 …): never wants a space beside it.
 # (Not ．, which may be a decimal point that the width pass only converts between digits.)
 FW_PUNCT = "\u3001-\u303f\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
@@ -386,38 +389,20 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     """Apply sorted, non-overlapping edits; return the new text and the pass record."""
     if not edits:
         return text, None
-    if len(edits) == 1:  # the commonest case: a stripped line end
-        s, e, a, kind = edits[0]
-        return text[:s] + a + text[e:], _Edits([kind], [s], [e], [s], [s + len(a)], [a])
-    if len(edits) <= 8:
-        # Few edits (line ends, furniture lines) are common: a plain loop beats the
-        # whole-list operations below there.
-        pieces: list[str] = []
-        outs: list[int] = []
-        oute: list[int] = []
-        pos = shift = 0
-        for s, e, a, _ in edits:
-            pieces += (text[pos:s], a)
-            outs.append(s + shift)
-            oute.append(s + shift + len(a))
-            shift += len(a) - e + s
-            pos = e
-        pieces.append(text[pos:])
-        starts, ends, after, kinds = map(list, zip(*edits, strict=True))
-        return "".join(pieces), _Edits(kinds, starts, ends, outs, oute, after)
+    pieces: list[str] = []
+    outs: list[int] = []
+    oute: list[int] = []
+    pos = shift = 0
+    for s, e, a, _ in edits:
+        pieces += (text[pos:s], a)
+        # Output position of each edit: its input start shifted by what earlier ones changed.
+        outs.append(s + shift)
+        oute.append(s + shift + len(a))
+        shift += len(a) - e + s
+        pos = e
+    pieces.append(text[pos:])
     starts, ends, after, kinds = map(list, zip(*edits, strict=True))
-    # Text between edits: from the end of one edit to the start of the next.
-    gaps = [text[e:s] for e, s in zip([0, *ends], [*starts, len(text)], strict=True)]
-    pieces = [""] * (2 * len(edits) + 1)
-    pieces[0::2] = gaps
-    pieces[1::2] = after
-    out_text = "".join(pieces)
-    # Output position of each edit: its input start shifted by what earlier edits changed.
-    lengths = list(map(len, after))
-    deltas = map(operator.sub, lengths, map(operator.sub, ends, starts))
-    outs = list(map(operator.add, starts, accumulate(deltas, initial=0)))
-    oute = list(map(operator.add, outs, lengths))
-    return out_text, _Edits(kinds, starts, ends, outs, oute, after)
+    return "".join(pieces), _Edits(kinds, starts, ends, outs, oute, after)
 
 
 def _has_controls(text: str, *, bmp: bool | None = None) -> bool:

@@ -367,21 +367,21 @@ def find_problems_normalized(norm: Normalized, *, engine: Engine | None = None,
     if not isinstance(norm, Normalized):
         raise TypeError(
             f"find_problems_normalized() takes a Normalized, not {type(norm).__name__}")
-    found = _detect(norm.text)
-    if not found:
-        return []
-    statements = [norm.text[s:e] for s, e, _, _ in found]
-    results = Classifier(engine=engine, model=model)._classify_clean(statements)
-    return _problems(norm, found, results)
+    return _problems_of_many([norm], engine=engine, model=model)[0]
 
 
-def _problems_of_many(norms: Sequence[Normalized]) -> list[list[Problem]]:
+def _problems_of_many(norms: Sequence[Normalized], *, engine: Engine | None = None,
+                      model: Model | str | os.PathLike[str] | None = None
+                      ) -> list[list[Problem]]:
     """:func:`find_problems_normalized` of several reports, their statements classified in
     one call (the model's fixed cost per call is then paid once, not once per report)."""
+    classifier = Classifier(engine=engine, model=model)  # a bad engine or model fails here
     founds = [_detect(norm.text) for norm in norms]
     statements = [norm.text[s:e] for norm, found in zip(norms, founds, strict=True)
                   for s, e, _, _ in found]
-    results = Classifier()._classify_clean(statements) if statements else []
+    if not statements:
+        return [[] for _ in norms]
+    results = classifier._classify_clean(statements)
     out: list[list[Problem]] = []
     at = 0
     for norm, found in zip(norms, founds, strict=True):
