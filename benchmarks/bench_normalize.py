@@ -18,22 +18,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import documents
-
-
-def best_of(repeat: int, func, docs) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for d in docs:
-            func(d)
-        best = min(best, time.perf_counter() - t)
-    return best
+from benchmarks.timing import best_of, each
 
 
 def main() -> None:
@@ -53,9 +43,9 @@ def main() -> None:
     for label, share in corpora:
         docs = documents(int(args.mb * 1_000_000), traditional=True, artefact_share=share)
         mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
-        t_open = best_of(args.repeat, conv.convert, docs)
-        t_norm = best_of(args.repeat, normalize, docs)
-        t_map = best_of(1, lambda d: normalize(d).changes, docs)
+        t_open = best_of(args.repeat, each(conv.convert, docs))
+        t_norm = best_of(args.repeat, each(normalize, docs))
+        t_map = best_of(1, each(lambda d: normalize(d).changes, docs))
         print(f"{label}: {len(docs)} documents, {mb:.1f} MB UTF-8")
         print(f"  bare OpenCC t2s       {mb / t_open:7.1f} MB/s")
         print(f"  xuncha normalize      {mb / t_norm:7.1f} MB/s   = {t_open / t_norm:.2f}x OpenCC")
@@ -74,8 +64,8 @@ def real_pages(conv, normalize, repeat: int) -> None:  # type: ignore[no-untyped
     for path in sorted(seeds.iterdir()):
         text = read_text(path).text
         docs = [text] * 200
-        t_open = best_of(repeat, conv.convert, docs)
-        t_norm = best_of(repeat, normalize, docs)
+        t_open = best_of(repeat, each(conv.convert, docs))
+        t_norm = best_of(repeat, each(normalize, docs))
         print(f"  {path.name[:24]:24} {len(text):6} chars  OpenCC {t_open / 200 * 1e6:6.0f} us"
               f"  normalize {t_norm / 200 * 1e6:6.0f} us  = {t_open / t_norm:.2f}x OpenCC")
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.timing import best_of, each
 from tests.test_numbers import NUMERALS, QUANTITIES
 from xuncha_nlp.numbers import numeral_value, parse_quantity
 
@@ -59,14 +59,7 @@ def score(read: Reader, cases: Sequence[tuple[str, object]]) -> int:
 
 
 def speed(read: Reader, texts: list[str], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        for _ in range(repeat):
-            for text in texts:
-                read(text)
-        best = min(best, time.perf_counter() - t)
-    return repeat * len(texts) / best
+    return repeat * len(texts) / best_of(3, each(read, texts * repeat))
 
 
 def main() -> None:

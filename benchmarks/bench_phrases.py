@@ -22,18 +22,10 @@ from collections.abc import Callable
 
 # Run as a script: its directory (benchmarks/) is on sys.path.
 from report_corpus import build_reports
+from timing import best_of
 
 from xuncha_nlp.phrases import PhraseExtractor
 from xuncha_nlp.segment import Segmenter
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -100,15 +92,15 @@ def main(argv: list[str] | None = None) -> int:
             ref.extract(d, top_k=20)
 
     run_ref()
-    slow = best_of(run_ref, max(1, args.repeat - 2))
+    slow = best_of(max(1, args.repeat - 2), run_ref)
     print(f"extract_phrases, jieba back-end           {n / slow:8.1f} docs/s  "
           f"{mb / slow:6.2f} MB/s  (rjieba back-end is {slow / ours:.1f}x faster)")
 
     seg_fast, seg_ref = Segmenter(backend="rjieba"), Segmenter(backend="jieba")
     seg_fast.cut("预热")
     seg_ref.cut("预热")
-    cut_fast = best_of(lambda: [seg_fast.cut(d, hmm=False) for d in docs], args.repeat)
-    cut_ref = best_of(lambda: [seg_ref.cut(d, hmm=False) for d in docs], max(1, args.repeat - 2))
+    cut_fast = best_of(args.repeat, lambda: [seg_fast.cut(d, hmm=False) for d in docs])
+    cut_ref = best_of(max(1, args.repeat - 2), lambda: [seg_ref.cut(d, hmm=False) for d in docs])
     print(f"segmentation only (lexicon as user dictionary, no HMM): rjieba {mb / cut_fast:.1f} "
           f"MB/s, jieba {mb / cut_ref:.1f} MB/s ({cut_ref / cut_fast:.1f}x)")
     return 0

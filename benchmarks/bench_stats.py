@@ -25,25 +25,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.stats_corpus import paragraphs, stats_documents
-
-
-def best_of(repeat: int, func: Callable[[Any], object], items: Sequence[Any]) -> float:
-    """Least CPU seconds over ``repeat`` runs: on a shared machine, wall time measures the
-    neighbours too; both extractors are single-threaded, so CPU time is their cost."""
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.process_time()
-        for item in items:
-            func(item)
-        best = min(best, time.process_time() - t)
-    return best
+from benchmarks.timing import best_of, each
 
 
 def _jionlp_money() -> Callable[[str], object] | None:
@@ -89,9 +77,12 @@ def main() -> None:
         n_money = sum(len(money(p)) for p in paras)  # type: ignore[arg-type, misc]
         print(f"JioNLP money mentions found: {n_money}")
 
-    t_engine = best_of(args.repeat, extract_stats_normalized, normalised)
-    t_full = best_of(args.repeat, extract_stats, paras)
-    t_money = best_of(args.repeat, money, paras) if money is not None else None
+    # CPU time: on a shared machine wall time measures the neighbours too, and both
+    # extractors are single-threaded.
+    cpu = time.process_time
+    t_engine = best_of(args.repeat, each(extract_stats_normalized, normalised), clock=cpu)
+    t_full = best_of(args.repeat, each(extract_stats, paras), clock=cpu)
+    t_money = best_of(args.repeat, each(money, paras), clock=cpu) if money is not None else None
 
     def line(name: str, seconds: float) -> None:
         ratio = f"   {t_money / seconds:5.2f}x JioNLP" if t_money is not None else ""
@@ -104,12 +95,12 @@ def main() -> None:
 
     corrupted = [corrupt_variant(p, seed=i) for i, p in enumerate(paras)]
     mb_c = sum(len(p.encode("utf-8")) for p in corrupted) / 1e6
-    t_trad = best_of(1, extract_stats, corrupted)
+    t_trad = best_of(1, each(extract_stats, corrupted), clock=cpu)
     ratio = f"   {t_money / t_trad * mb_c / mb:5.2f}x JioNLP" if t_money is not None else ""
     print(f"{'extract_stats on traditional + pinyin (' + f'{mb_c:.1f} MB)':<52}"
           f"{mb_c / t_trad:8.1f} MB/s{ratio}")
 
-    t_docs = best_of(1, extract_stats, docs)
+    t_docs = best_of(1, each(extract_stats, docs), clock=cpu)
     line("extract_stats, one call per document", t_docs)
 
 

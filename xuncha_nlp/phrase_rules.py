@@ -204,26 +204,23 @@ class RuleData:
         return 1.0
 
 
+def _classed_rows(name: str, what: str, allowed: tuple[str, ...]
+                  ) -> tuple[tuple[str, ...], ...]:
+    """(word, class) rows of a lexicon whose second column is one of ``allowed``."""
+    rows = resources.read_rows(name, 2)
+    for word, cls in rows:
+        if cls not in allowed:
+            raise LexiconError(f"{name}: unknown {what} {cls!r} for {word!r}; choose one of "
+                               f"{', '.join(allowed)}")
+    return rows
+
+
 @cache
 def rule_data() -> RuleData:
-    counts = resources.read_rows("count_words.tsv", 2)
-    classes = {"measure", "noun", "fixed"}
-    for word, cls in counts:
-        if cls not in classes:
-            raise LexiconError(f"count_words.tsv: unknown class {cls!r} for {word!r}; "
-                               f"choose one of {', '.join(sorted(classes))}")
-    cues = resources.read_rows("quote_cues.tsv", 2)
-    roles = {"start", "speech", "end"}
-    for word, role in cues:
-        if role not in roles:
-            raise LexiconError(f"quote_cues.tsv: unknown role {role!r} for {word!r}; "
-                               f"choose one of {', '.join(sorted(roles))}")
+    counts = _classed_rows("count_words.tsv", "class", ("fixed", "measure", "noun"))
+    cues = _classed_rows("quote_cues.tsv", "role", ("end", "speech", "start"))
     heads = resources.read_words("formulation_heads.tsv")
-    common = resources.read_rows("genre_common.tsv", 2)
-    for word, cls in common:
-        if cls not in ("genre", "suffix"):
-            raise LexiconError(f"genre_common.tsv: unknown class {cls!r} for {word!r}; "
-                               "choose one of genre, suffix")
+    common = _classed_rows("genre_common.tsv", "class", ("genre", "suffix"))
     return RuleData(
         stopwords=resources.read_words("stopwords.tsv"),
         measures=frozenset(w for w, c in counts if c == "measure"),
