@@ -457,9 +457,7 @@ def _furniture_cues() -> tuple[re.Pattern[str] | None, tuple[str, ...], frozense
 
 def _is_furniture(stripped: str) -> bool:
     """Whether a line, stripped of whitespace and its line break, matches a cue."""
-    if _RE_WIDTH.search(stripped):  # translate() is slow on Chinese text: only if needed
-        stripped = stripped.translate(_WIDTH)
-    key = _RE_KEY_DROP.sub("", _converter("t2s").convert(stripped))
+    key = _RE_KEY_DROP.sub("", _converter("t2s").convert(_width(stripped)))
     contains, prefix, exact = _furniture_cues()
     if contains is not None and contains.search(key):
         return True
