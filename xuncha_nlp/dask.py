@@ -94,8 +94,6 @@ def _require_distributed() -> ModuleType:
 
 
 # --- once per process ------------------------------------------------------------------------
-_WARM_TEXT = ("市委第二巡察组反馈指出，2023年11月该区党委履行主体责任不够有力，"
-              "巡察发现问题23个，移交问题线索4件。")
 
 
 @dataclass
@@ -121,9 +119,7 @@ def _warm() -> None:
     with _LOADS.lock:
         if _LOADS.warm_ups > 0:  # another thread warmed up while this one waited
             return
-        from .analyze import analyze
-
-        analyze(_WARM_TEXT)
+        batch._warm_up()
         _LOADS.warm_ups += 1
 
 

@@ -401,13 +401,13 @@ def _taxonomy() -> dict[str, Any]:
 
 
 def _warm_up() -> None:
-    """Load the lexicons, the segmenter and the model before the first request needs them."""
-    from .analyze import analyze
-    from .api_models import EXAMPLE_STATEMENTS, EXAMPLE_TEXT
+    """Load what a request may need before the first one does: what the batch loads for a
+    file (lexicons, segmenter, model, decoder table), and the keyword engine's cues."""
+    from .api_models import EXAMPLE_STATEMENTS
+    from .batch import _warm_up as warm_up_for_files
     from .classify import classify_many
 
-    analyze(EXAMPLE_TEXT)
-    classify_many(EXAMPLE_STATEMENTS)
+    warm_up_for_files()
     classify_many(EXAMPLE_STATEMENTS, engine="keyword")
 
 
