@@ -495,3 +495,28 @@ def test_a_file_whose_analysis_fails_is_an_error_row_and_the_others_survive(
     assert docs.loc["r002.txt", "reason"] == "analysis failed: RuntimeError: boom"
     assert (docs.drop(index="r002.txt")["status"] == "ok").all()
     assert set(results.phrases["path"]) == {f"r{i:03d}.txt" for i in (0, 1, 3, 4)}
+
+
+# Run in a fresh interpreter: in this one, other tests have loaded every lexicon already.
+_LOADS_AFTER_WARM_UP = """
+import sys
+from pathlib import Path
+from xuncha_nlp import batch, resources
+from tests.test_batch import make_folder
+
+batch._warm_up()
+warm = resources.read_rows.cache_info().misses
+for rel, path in batch.list_files(make_folder(Path(sys.argv[1]))):
+    batch._process_many([str(path)])
+    late = resources.read_rows.cache_info().misses - warm
+    if late:
+        sys.exit(f"{rel} read {late} lexicon(s) that the warm-up had not")
+"""
+
+
+def test_warm_up_loads_every_lexicon_a_file_needs(tmp_path: Path) -> None:
+    # Every kind of file in one process: a lexicon read at some later file would cost that
+    # file's task the load (and makes the Dask once-per-process test fail at random).
+    proc = subprocess.run([sys.executable, "-c", _LOADS_AFTER_WARM_UP, str(tmp_path / "in")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

@@ -229,12 +229,15 @@ _WARM_TEXT = ("来源：县纪委监委网站\n"
 
 def _warm_up() -> None:
     """Load what reading and analysing a file needs, once per process, before the first
-    file: lexicons, segmenter, model, and the decoder's table of common characters (which
-    only a file in GB18030 or Big5 would otherwise load, at some later file)."""
+    file: lexicons, segmenter, model, the decoder's table of common characters and the web
+    page block cues (which only a GB18030, Big5 or HTML file would otherwise load, at some
+    later file)."""
     from .analyze import analyze
     from .encoding import decode_bytes
+    from .html import html_to_text
 
     decode_bytes(_WARM_TEXT.encode("gb18030"))
+    html_to_text(f"<html><body><p>{_WARM_TEXT}</p></body></html>")
     analyze(_WARM_TEXT)
 
 
