@@ -64,6 +64,11 @@ DATE_CASES = [
     ("long_number", "编号12024年3月", []),
     ("version", "系统1.2024.03.05版", []),
     ("count_not_year", "处理3年5月份问题", []),
+    # typos in Chinese numerals: no date, and no crash
+    ("chinese_doubled_ten_month", "二〇二四年十十月部署", []),
+    ("chinese_doubled_ten_day", "二〇二四年三月三十十日完成", []),
+    ("chinese_two_units_month", "二〇二四年二二月", []),
+    ("chinese_bad_day", "二〇二三年二月三十日", []),
 ]
 
 

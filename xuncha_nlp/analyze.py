@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, get_args
 
 from .io import Document
 from .normalize import HAN, HAN_RANGES, ChangeKind, Normalized, normalize
+from .numbers import numeral_value
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,7 +62,6 @@ _CN_DIGIT = "〇零一二三四五六七八九"
 # Matched only where 年 stands four characters on (see _cn_dates): 一 … 九 are everywhere.
 _RE_CN_YMD = re.compile(
     f"([{_CN_DIGIT}]{{4}})年([一二三四五六七八九十]{{1,2}})月(?:([一二三四五六七八九十]{{1,3}})[日号])?")
-_CN_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,6 @@ class DateMention:
     def to_dict(self) -> dict[str, Any]:
         return {"iso": self.iso, "precision": self.precision, "span": list(self.span),
                 "quote": self.quote}
-
-
-def _cn_small(numeral: str) -> int:
-    """一 … 三十一 as an int (no 百: months and days only)."""
-    if "十" not in numeral:
-        return _CN_VALUE[numeral] if len(numeral) == 1 else -1
-    tens, _, units = numeral.partition("十")
-    if len(tens) > 1 or len(units) > 1:
-        return -1
-    return (_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[units] if units else 0)
 
 
 def _iso(year: int, month: int, day: int | None) -> str | None:
@@ -118,10 +108,13 @@ def _date_candidates(text: str) -> list[tuple[int, int, str | None]]:
             day = int(m.group(3)) if m.group(3) else None
             found.append((m.start(), m.end(), _iso(int(m.group(1)), int(m.group(2)), day)))
         for m in _cn_dates(text):
-            year = int("".join(str(_CN_VALUE[c]) for c in m.group(1)))
-            day = _cn_small(m.group(3)) if m.group(3) else None
+            # numeral_value is None for what is no numeral (十十, 二二): then no date either.
+            year, month = numeral_value(m.group(1)), numeral_value(m.group(2))
+            day = numeral_value(m.group(3)) if m.group(3) else None
             found.append((m.start(), m.end(),
-                          _iso(year, _cn_small(m.group(2)), day) if day != -1 else None))
+                          _iso(year, month, day)
+                          if isinstance(year, int) and isinstance(month, int)
+                          and (m.group(3) is None or isinstance(day, int)) else None))
     for m in _RE_NUMERIC.finditer(text):
         found.append((m.start(), m.end(),
                       _iso(int(m.group(1)), int(m.group(3)), int(m.group(4)))))
