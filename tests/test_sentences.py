@@ -69,6 +69,10 @@ SENTENCES: list[tuple[str, str, list[tuple[str, str]], bool]] = [
     ("semicolons_off", "学习不深入；监督不力。", [("", "学习不深入；监督不力。")], False),
     ("semicolons_on", "学习不深入；监督不力。",
      [("", "学习不深入；"), ("", "监督不力。")], True),
+    ("marker_after_no_break_space", "巡察发现。\n\u00a0一是落实不到位。二是作风不实。",
+     [("", "巡察发现。"), ("一是", "一是落实不到位。"), ("二是", "二是作风不实。")], False),
+    ("marker_after_ideographic_space", "巡察发现：\u3000一是落实不到位；二是作风不实。",
+     [("", "巡察发现："), ("一是", "一是落实不到位；"), ("二是", "二是作风不实。")], False),
     ("empty", "", [], False),
     ("only_space", " \n\u3000 ", [], False),
 ]

@@ -77,11 +77,12 @@ _RE_CLAUSE_END = _ends("。！？!?；;，,：:")
 _NEXT_QUOTE = "“‘「『\n"
 _RE_MARKER_GATE = re.compile(f"[{HAN_NUM}0-9（(第其首最再另一{CIRCLED}]")
 _BLANK = SPACE + "\n"  # trimmed from both ends of every segment
-# The gate, narrowed to characters right after one of MARKER_LEFT (or at the start): no other
-# can open an item (spaces belong to MARKER_LEFT), and 一 or a digit inside a word is common.
-# (The lookbehind follows the gate character so that re still skips ahead to gate characters.)
+# The gate, narrowed to characters right after one of MARKER_LEFT or a space (or at the
+# start): no other can open an item (_marker_starts looks past spaces), and 一 or a digit
+# inside a word is common. (The lookbehind follows the gate character so that re still skips
+# ahead to gate characters.)
 _RE_MARKER_GATE_LEFT = re.compile(
-    _RE_MARKER_GATE.pattern + f"(?<![^{re.escape(MARKER_LEFT)}].)")
+    _RE_MARKER_GATE.pattern + f"(?<![^{re.escape(MARKER_LEFT + SPACE)}].)")
 
 
 @dataclass(frozen=True)
