@@ -24,6 +24,7 @@ from xuncha_nlp.statement import _lead_ins, lead_in_length
 
 # The module, not the function of the same name that the package exports.
 analyze_module = importlib.import_module("xuncha_nlp.analyze")
+normalize_module = importlib.import_module("xuncha_nlp.normalize")
 
 
 def _texts(pieces: list[str], max_size: int = 14) -> st.SearchStrategy[str]:
@@ -89,9 +90,9 @@ def test_script_counts_match_a_character_walk(text: str) -> None:
     if not traditional:
         assert (script, share) == ("simplified", 0.0)
         return
-    han = len(analyze_module._RE_HAN.findall(norm.original))
+    han = len(normalize_module._RE_HAN.findall(norm.original))
     assert share == traditional / han
-    converted = analyze_module._s2t().convert(norm.original)
+    converted = normalize_module._converter("s2t").convert(norm.original)
     if len(converted) == len(norm.original):
         simplified = sum(a != b for a, b in zip(norm.original, converted, strict=True))
         ratio = traditional / (traditional + simplified)

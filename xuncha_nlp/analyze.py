@@ -15,17 +15,15 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, get_args
 
 from .io import Document
-from .normalize import HAN, HAN_RANGES, ChangeKind, Normalized, normalize
+from .normalize import _RE_HAN, HAN_RANGES, ChangeKind, Normalized, _converter, normalize
 from .numbers import numeral_value
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-    import opencc
 
     from .phrases import Phrase
     from .problems import Problem
@@ -108,13 +106,12 @@ def _date_candidates(text: str) -> list[tuple[int, int, str | None]]:
             day = int(m.group(3)) if m.group(3) else None
             found.append((m.start(), m.end(), _iso(int(m.group(1)), int(m.group(2)), day)))
         for m in _cn_dates(text):
-            # numeral_value is None for what is no numeral (十十, 二二): then no date either.
-            year, month = numeral_value(m.group(1)), numeral_value(m.group(2))
-            day = numeral_value(m.group(3)) if m.group(3) else None
+            # None for what is no numeral (十十, 二二): then no date either; 0: no day.
+            y, mo, d = (numeral_value(g) if g else 0 for g in m.groups())
             found.append((m.start(), m.end(),
-                          _iso(year, month, day)
-                          if isinstance(year, int) and isinstance(month, int)
-                          and (m.group(3) is None or isinstance(day, int)) else None))
+                          _iso(y, mo, d or None)
+                          if isinstance(y, int) and isinstance(mo, int) and isinstance(d, int)
+                          else None))
     for m in _RE_NUMERIC.finditer(text):
         found.append((m.start(), m.end(),
                       _iso(int(m.group(1)), int(m.group(3)), int(m.group(4)))))
@@ -139,16 +136,6 @@ def find_dates(norm: Normalized) -> list[DateMention]:
 
 
 # --- script and artefacts ---------------------------------------------------------------------
-@cache
-def _s2t() -> opencc.OpenCC:
-    import opencc
-
-    return opencc.OpenCC("s2t.json")
-
-
-_RE_HAN = re.compile(f"[{HAN}]")
-
-
 def _code_points(text: str) -> npt.NDArray[np.uint32]:
     import numpy as np
 
@@ -181,15 +168,15 @@ def _script(norm: Normalized, counts: Mapping[ChangeKind, tuple[int, int]] | Non
         return "simplified", 0.0
     original = norm.original
     try:
-        converted = _s2t().convert(original)
+        converted = _converter("s2t").convert(original)
     except UnicodeEncodeError:  # lone surrogates: OpenCC takes UTF-8; U+FFFD keeps the length
         original = _RE_SURROGATE.sub("\ufffd", original)
         codes = _code_points(original)
-        converted = _s2t().convert(original)
+        converted = _converter("s2t").convert(original)
     if len(converted) == len(original):
         simplified = int(np.count_nonzero(codes != _code_points(converted)))
     else:  # a phrase changed length: compare character by character
-        conv = _s2t()
+        conv = _converter("s2t")
         simplified = sum(1 for ch in original if _RE_HAN.match(ch) and conv.convert(ch) != ch)
     share = traditional / han
     ratio = traditional / (traditional + simplified)
