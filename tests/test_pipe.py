@@ -81,7 +81,7 @@ def test_empty_input_exits_0() -> None:
 
 def test_bad_tasks_option_is_a_usage_error() -> None:
     _, err, code = pipe([], "--tasks", "stats,bogus")
-    assert code == 2 and "bogus" not in err.split(":")[0] and "choose among" in err
+    assert code == 2 and "bogus" not in err.split(":")[0] and "unknown task 'bogus'" in err
 
 
 def test_answers_are_flushed_line_by_line() -> None:
@@ -130,6 +130,28 @@ def test_run_request_every_task() -> None:
         assert SUMMARY[p["span"][0]:p["span"][1]] == p["text"]
 
 
+def test_tasks_with_analyze_equal_the_tasks_alone() -> None:
+    # With analyze, the other tasks reuse its normalised text and findings.
+    together = run_request({"text": SUMMARY, "tasks": list(TASKS), "top_k": 3})
+    for task in TASKS:
+        assert together[task] == run_request({"text": SUMMARY, "tasks": [task], "top_k": 3})[task]
+    assert together["stats"] == together["analyze"]["stats"]
+    assert together["problems"] == together["analyze"]["problems"]
+
+
+def test_a_task_named_twice_runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import xuncha_nlp.stats
+
+    calls = []
+    real = xuncha_nlp.stats.extract_stats_normalized
+    monkeypatch.setattr(xuncha_nlp.stats, "extract_stats_normalized",
+                        lambda norm: calls.append(1) or real(norm))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_pipe([json.dumps({"text": SUMMARY})], out, err,
+                    default_tasks=["stats", "stats"]) == 0
+    assert list(json.loads(out.getvalue())["results"]) == ["stats"] and calls == [1]
+
+
 def test_run_pipe_in_process_with_str_lines_and_surrogates() -> None:
     lines = [json.dumps({"id": 1, "text": "巡察\ud800组", "tasks": ["normalize"]}) + "\n",
              "   \n", "{}\n"]
@@ -153,6 +175,22 @@ def test_internal_error_is_an_error_line(monkeypatch: pytest.MonkeyPatch) -> Non
     first, second = (json.loads(x) for x in out.getvalue().splitlines())
     assert first["error"] == {"type": "internal_error", "message": "RuntimeError: boom"}
     assert second["ok"]
+    assert "Traceback" in err.getvalue()
+
+
+def test_a_library_error_is_internal_not_the_requests_fault(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A ValueError from inside the analysis is a bug to report, not a bad request.
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("inner")
+
+    monkeypatch.setattr("xuncha_nlp.stats.extract_stats_normalized", broken)
+    out, err = io.StringIO(), io.StringIO()
+    assert run_pipe([json.dumps({"text": SUMMARY, "tasks": ["stats"]}),
+                     json.dumps({"path": "a\x00b.txt"})], out, err) == 1
+    first, second = (json.loads(x) for x in out.getvalue().splitlines())
+    assert first["error"] == {"type": "internal_error", "message": "ValueError: inner"}
+    assert second["error"]["type"] == "invalid_request"
     assert "Traceback" in err.getvalue()
 
 

@@ -35,9 +35,12 @@ import json
 import sys
 import traceback
 from collections.abc import Iterable
-from typing import IO, Any, Literal, cast, get_args
+from typing import IO, TYPE_CHECKING, Any, Literal, cast, get_args
 
-from .errors import XunchaError
+from .errors import ReadError
+
+if TYPE_CHECKING:
+    from .io import Document
 
 __all__ = ["ERROR_TYPES", "TASKS", "Task", "add_pipe_arguments", "cli_pipe", "pipe_main",
            "run_pipe", "run_request"]
@@ -67,17 +70,26 @@ def _dumps(payload: Any) -> str:
     return line
 
 
+def _task_names(values: Iterable[object]) -> tuple[Task, ...]:
+    """The tasks named, each once, in order; ``ValueError`` naming the first unknown one."""
+    names = tuple(dict.fromkeys(values))
+    unknown = [t for t in names if t not in TASKS]
+    if unknown or not names:
+        first = f"unknown task {unknown[0]!r}" if unknown else "no task named"
+        raise ValueError(f"{first}; valid tasks: {', '.join(TASKS)}")
+    return cast(tuple[Task, ...], names)
+
+
 def _parse_tasks(value: object, default: tuple[Task, ...]) -> tuple[Task, ...]:
     if value is None:
         return default
     if not isinstance(value, list) or not value or not all(isinstance(t, str) for t in value):
         raise _LineError("invalid_request", f"tasks must be a non-empty list of task names "
                          f"({', '.join(TASKS)})")
-    unknown = [t for t in value if t not in TASKS]
-    if unknown:
-        raise _LineError("invalid_request", f"unknown task {unknown[0]!r}; valid tasks: "
-                         f"{', '.join(TASKS)}")
-    return tuple(cast(Task, t) for t in dict.fromkeys(value))
+    try:
+        return _task_names(value)
+    except ValueError as exc:
+        raise _LineError("invalid_request", str(exc)) from None
 
 
 def _parse(request: object, default_tasks: tuple[Task, ...]
@@ -112,13 +124,6 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _with_labels(stats: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    from .stats import metric_labels
-
-    labels = metric_labels()
-    return [{**s, "label": labels.get(s["metric"])} for s in stats]
-
-
 def run_request(request: object, *, default_tasks: tuple[Task, ...] = DEFAULT_TASKS
                 ) -> dict[str, Any]:
     """The ``results`` of one request object (a parsed input line).
@@ -130,34 +135,43 @@ def run_request(request: object, *, default_tasks: tuple[Task, ...] = DEFAULT_TA
         text, path, tasks, top_k, title = _parse(request, default_tasks)
     except _LineError as exc:
         raise ValueError(str(exc)) from None
-    return _run(text, path, tasks, top_k, title)
+    return _run(_document(text, path), tasks, top_k, title)
 
 
-def _run(text: str | None, path: str | None, tasks: tuple[Task, ...], top_k: int | None,
-         title: str | None) -> dict[str, Any]:
+def _document(text: str | None, path: str | None) -> Document:
     from .io import Document, read_text
 
-    doc = read_text(path) if path is not None else Document.from_text(text or "")
+    return read_text(path) if path is not None else Document.from_text(text or "")
+
+
+def _run(doc: Document, tasks: tuple[Task, ...], top_k: int | None, title: str | None
+         ) -> dict[str, Any]:
+    from .normalize import normalize
+    from .stats import labelled
+
     results: dict[str, Any] = {}
     if "analyze" in tasks:
         from .analyze import analyze
 
-        found = analyze(doc, title=title).to_dict()
-        found["stats"] = _with_labels(found["stats"])
+        analysis = analyze(doc, title=title)
+        found = analysis.to_dict()
+        found["stats"] = labelled(found["stats"])
         results["analyze"] = found
-    rest = [t for t in tasks if t != "analyze"]
-    if not rest:
-        return results
-    from .normalize import normalize
-
-    norm = normalize(doc.text)
-    for task in rest:
+        # The other tasks start from the same normalised text; stats and problems are
+        # what the analysis found already.
+        norm = analysis.normalized
+        results.update({t: found[t] for t in ("stats", "problems") if t in tasks})
+    else:
+        norm = normalize(doc.text)
+    for task in tasks:
+        if task in results:
+            continue
         if task == "normalize":
             results[task] = {"text": norm.text, "changes": [c.to_dict() for c in norm.changes]}
         elif task == "stats":
             from .stats import extract_stats_normalized
 
-            results[task] = _with_labels(s.to_dict() for s in extract_stats_normalized(norm))
+            results[task] = labelled(s.to_dict() for s in extract_stats_normalized(norm))
         elif task == "phrases":
             from .phrases import extract_phrases_normalized
 
@@ -190,13 +204,15 @@ def _answer(raw: str | bytes, number: int, default_tasks: tuple[Task, ...],
             if isinstance(candidate, (str, int, float, bool)) or candidate is None:
                 request_id = candidate
         text, path, tasks, top_k, title = _parse(request, default_tasks)
+        # Only reading the file is the request's fault; a failure in the analysis is ours
+        # (internal_error, with the traceback on stderr).
         try:
-            results = _run(text, path, tasks, top_k, title)
-        except XunchaError as exc:
-            raise _LineError("read_error" if path is not None else "invalid_request",
-                             str(exc)) from None
-        except (TypeError, ValueError) as exc:
+            doc = _document(text, path)
+        except ReadError as exc:
+            raise _LineError("read_error", str(exc)) from None
+        except (TypeError, ValueError) as exc:  # e.g. a path holding a NUL character
             raise _LineError("invalid_request", str(exc)) from None
+        results = _run(doc, tasks, top_k, title)
         return {"id": request_id, "line": number, "ok": True, "results": results}
     except _LineError as exc:
         kind, message = exc.kind, str(exc)
@@ -218,11 +234,10 @@ def run_pipe(stdin: Iterable[str] | Iterable[bytes], stdout: IO[str], stderr: IO
     so one badly encoded line fails alone). ``default_tasks`` apply to lines without
     ``tasks``. Returns 0 when every request succeeded, 1 when any gave an error line.
     """
-    defaults = tuple(default_tasks)
-    unknown = [t for t in defaults if t not in TASKS]
-    if not defaults or unknown:
-        raise ValueError(f"default_tasks must name tasks among {', '.join(TASKS)}, got "
-                         f"{list(defaults)!r}")
+    try:
+        defaults = _task_names(default_tasks)
+    except ValueError as exc:
+        raise ValueError(f"default_tasks: {exc}") from None
     status = 0
     for number, raw in enumerate(stdin, start=1):
         answer = _answer(raw, number, defaults, stderr)  # type: ignore[arg-type]
@@ -247,10 +262,10 @@ def cli_pipe(args: argparse.Namespace, *, stdin: IO[bytes] | None = None,
     """Handler of ``xuncha pipe``: 0 every line answered, 1 some line failed (error lines
     on stdout, reasons on stderr), 2 bad ``--tasks``."""
     err = stderr or sys.stderr
-    tasks = [t.strip() for t in args.tasks.split(",") if t.strip()]
-    unknown = [t for t in tasks if t not in TASKS]
-    if not tasks or unknown:
-        err.write(f"xuncha pipe: --tasks {args.tasks!r}: choose among {', '.join(TASKS)}\n")
+    try:
+        tasks = _task_names(t.strip() for t in args.tasks.split(",") if t.strip())
+    except ValueError as exc:
+        err.write(f"xuncha pipe: --tasks {args.tasks!r}: {exc}\n")
         return 2
     # Bytes in, UTF-8 out, whatever the locale: other systems speak UTF-8 JSON.
     source = stdin if stdin is not None else sys.stdin.buffer

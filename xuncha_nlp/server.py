@@ -268,13 +268,6 @@ def _check_text(text: str, field: str, limit: int) -> None:
                  f"{limit:,}", "string_too_long")
 
 
-def _with_labels(stats: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from .stats import metric_labels
-
-    labels = metric_labels()
-    return [{**s, "label": labels.get(s["metric"])} for s in stats]
-
-
 def _read_upload(file_b64: str, filename: str | None) -> Any:
     """The Document of an uploaded file, read by the reader its extension names."""
     from .errors import ReadError
@@ -315,6 +308,7 @@ class _Limits:
 def _analyze(req: Any, limits: _Limits) -> bytes:
     from .analyze import analyze
     from .api_models import AnalysisOut
+    from .stats import labelled
 
     if req.text is not None and req.file is not None:
         _invalid(("file",), "give text or file, not both", "value_error")
@@ -327,7 +321,7 @@ def _analyze(req: Any, limits: _Limits) -> bytes:
     else:
         _invalid(("text",), "give text, or file (base64) with filename", "missing")
     result = analyze(source, title=req.title).to_dict()
-    result["stats"] = _with_labels(result["stats"])
+    result["stats"] = labelled(result["stats"])
     return _render(AnalysisOut, result)
 
 
@@ -345,11 +339,11 @@ def _normalize(req: Any, limits: _Limits) -> bytes:
 
 def _stats(req: Any, limits: _Limits) -> bytes:
     from .api_models import StatsResponse
-    from .stats import extract_stats
+    from .stats import extract_stats, labelled
 
     _check_text(req.text, "text", limits.max_text)
     stats = [s.to_dict() for s in extract_stats(req.text)]
-    return _render(StatsResponse, {"stats": _with_labels(stats)})
+    return _render(StatsResponse, {"stats": labelled(stats)})
 
 
 def _phrases(req: Any, limits: _Limits) -> bytes:

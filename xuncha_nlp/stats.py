@@ -105,6 +105,13 @@ class Stat:
                 "scope": self.scope, "rule": self.rule}
 
 
+def labelled(stats: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stat dicts (:meth:`Stat.to_dict`) each with its metric's ``label`` added, as the
+    HTTP service and the pipe answer them."""
+    labels = metric_labels()
+    return [{**s, "label": labels.get(s["metric"])} for s in stats]
+
+
 # --- extraction -----------------------------------------------------------------------------------
 def extract_stats_normalized(norm: Normalized) -> list[Stat]:
     """:func:`extract_stats` on text already normalised with :func:`~xuncha_nlp.normalize`.
