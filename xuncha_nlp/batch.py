@@ -178,24 +178,45 @@ def _error(reason: str, path: str) -> _Outcome:
 def _process_many(paths: Sequence[str]) -> list[_Outcome]:
     """Read and analyse files, together (see analyze._analyze_many); any failure becomes
     an error row, never an exception."""
-    from .analyze import _analyze_many
-
     outcomes: list[_Outcome | None] = []
-    docs: list[tuple[int, str, Document]] = []
+    docs: list[Document] = []
+    places: list[int] = []
     for path in paths:
         read = _read(path)
         if isinstance(read, _Outcome):
             outcomes.append(read)
         else:
-            docs.append((len(outcomes), path, read))
+            places.append(len(outcomes))
+            docs.append(read)
             outcomes.append(None)
-    try:
-        analyses: list[Analysis] | None = _analyze_many([doc for _, _, doc in docs])
-    except Exception:  # one bad file must not lose the others: try each on its own
-        analyses = None
-    for k, (i, path, doc) in enumerate(docs):
-        outcomes[i] = _analysed(path, doc, None if analyses is None else analyses[k])
+    for i, out in zip(places, _analyse_documents(docs), strict=True):
+        outcomes[i] = out
     return [out for out in outcomes if out is not None]
+
+
+def _analyse_documents(docs: Sequence[Document]) -> list[_Outcome]:
+    """The rows of each document, analysed together; one that fails is analysed again on
+    its own so that only it becomes an error row."""
+    from .analyze import _analyze_many, analyze
+
+    try:
+        analyses: list[Analysis] | None = _analyze_many(docs)
+    except Exception:  # one bad document must not lose the others: try each on its own
+        analyses = None
+    outcomes = []
+    for k, doc in enumerate(docs):
+        try:
+            outcomes.append(_rows(analyze(doc) if analyses is None else analyses[k]))
+        except Exception as exc:  # one bad file must not lose the others
+            outcomes.append(_document_failure(
+                doc, f"analysis failed: {type(exc).__name__}: {exc}"))
+    return outcomes
+
+
+def _document_failure(doc: Document, reason: str) -> _Outcome:
+    """The error row of a document that was read but not analysed."""
+    return _Outcome(False, reason, {"format": doc.format, "size": doc.size,
+                                    "sha256": doc.sha256, "encoding": doc.encoding})
 
 
 def _read(path: str) -> Document | _Outcome:
@@ -207,18 +228,6 @@ def _read(path: str) -> Document | _Outcome:
         return _error(exc.reason or str(exc), path)
     except OSError as exc:
         return _error(f"cannot read ({exc.strerror or exc})", path)
-
-
-def _analysed(path: str, doc: Document, analysis: Analysis | None) -> _Outcome:
-    from .analyze import analyze
-
-    try:
-        return _rows(analyze(doc) if analysis is None else analysis)
-    except Exception as exc:  # one bad file must not lose the others
-        failed = _error(f"analysis failed: {type(exc).__name__}: {exc}", path)
-        failed.document.update({"sha256": doc.sha256, "encoding": doc.encoding,
-                                "format": doc.format})
-        return failed
 
 
 # A short head line (checked against the furniture cues) and a report sentence with a

@@ -27,11 +27,12 @@ import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import IO, TYPE_CHECKING, Any, Literal, cast, get_args
 
 from . import batch
-from .errors import ReadError, XunchaError
+from .errors import XunchaError
 
 if TYPE_CHECKING:
     import argparse
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from .analyze import Analysis
-    from .io import Document
 
 __all__ = [
     "ITEM_KINDS",
@@ -189,36 +189,31 @@ def _spec(i: int, item: object, kind: ItemKind) -> _Spec:
                     f"text, an os.PathLike path or a (key, path or text) pair{hint}")
 
 
-def _text_failure(key: str, doc: Document, reason: str) -> Analyzed:
-    return Analyzed(key, None, reason, {"format": doc.format, "size": doc.size,
-                                        "sha256": doc.sha256, "encoding": doc.encoding})
-
-
 def _analyze_spec(spec: _Spec) -> Analyzed:
     """Read (a path) and analyse one item; any failure becomes a record, as in the batch."""
     from .analyze import analyze
-    from .io import Document, read_text
+    from .io import Document
 
     _warm()
     _LOADS.tasks += 1
     key, kind, value = spec
+    failed: batch._Outcome | None = None
     if kind == "path":
-        try:
-            doc = read_text(value)
-        except ReadError as exc:
-            out = batch._error(exc.reason or str(exc), value)
-            return Analyzed(key, None, out.reason, out.document)
-        except OSError as exc:
-            out = batch._error(f"cannot read ({exc.strerror or exc})", value)
-            return Analyzed(key, None, out.reason, out.document)
+        read = batch._read(value)
+        if isinstance(read, batch._Outcome):
+            return Analyzed(key, None, read.reason, read.document)
+        doc = read
     else:
         doc = Document.from_text(value)
         if not value.strip():  # as read_text refuses a file without text
-            return _text_failure(key, doc, "no text")
-    try:
-        return Analyzed(key, analyze(doc))
-    except Exception as exc:  # one bad item must not lose the others
-        return _text_failure(key, doc, f"analysis failed: {type(exc).__name__}: {exc}")
+            failed = batch._document_failure(doc, "no text")
+    if failed is None:
+        try:
+            return Analyzed(key, analyze(doc))
+        except Exception as exc:  # one bad item must not lose the others
+            failed = batch._document_failure(
+                doc, f"analysis failed: {type(exc).__name__}: {exc}")
+    return Analyzed(key, None, failed.reason, failed.document)
 
 
 def analyze_bag(
@@ -269,28 +264,6 @@ def _outcome(record: object) -> tuple[str, batch._Outcome]:
     return record.key, batch._rows(record.analysis)
 
 
-def _conform(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with exactly the columns and dtypes of ``meta`` (an empty table of
-    ``batch._build``), so every partition matches the dask meta whatever its rows.
-
-    Under pandas 3 an object column would be inferred as ``str`` (or ``float64`` when it
-    holds only None); a categorical column keeps its own categories per partition."""
-    import numpy as np
-    import pandas as pd
-
-    columns: dict[str, pd.Series] = {}
-    for name in meta.columns:
-        want = meta[name].dtype
-        if isinstance(want, pd.CategoricalDtype):
-            columns[name] = frame[name].astype("category")
-        elif want == np.dtype(object):
-            values = frame[name].astype(object)
-            columns[name] = values.where(values.notna(), None)
-        else:
-            columns[name] = frame[name].astype(want)
-    return pd.DataFrame(columns, index=frame.index)
-
-
 def _table_meta() -> dict[str, pd.DataFrame]:
     """The tables' empty frames, categoricals marked as having unknown categories (each
     partition has its own)."""
@@ -301,14 +274,9 @@ def _table_meta() -> dict[str, pd.DataFrame]:
             for name, frame in batch._build([]).tables().items()}
 
 
-def _tables(items: list[tuple[str, batch._Outcome]]) -> dict[str, pd.DataFrame]:
-    meta = batch._build([]).tables()
-    built = batch._build(items).tables()
-    return {name: _conform(built[name], meta[name]) for name in batch.TABLES}
-
-
 def _partition_tables(records: Iterable[object]) -> dict[str, pd.DataFrame]:
-    return _tables([_outcome(r) for r in records])
+    # batch._build gives every table fixed dtypes, so each partition matches the meta.
+    return batch._build([_outcome(r) for r in records]).tables()
 
 
 def to_frames(bag: db.Bag) -> dict[str, dd.DataFrame]:
@@ -342,6 +310,7 @@ def to_frames(bag: db.Bag) -> dict[str, dd.DataFrame]:
 
 
 # --- dataframes: dask map_partitions, Spark mapInPandas --------------------------------------
+@cache
 def partition_columns() -> tuple[str, ...]:
     """The columns of :func:`analyze_partition`'s output: ``id``, then the ``documents``
     table's columns after ``path`` (status, reason, format, …, ``stat_<metric>``), then
@@ -360,23 +329,17 @@ def partition_meta() -> pd.DataFrame:
     return frame[list(partition_columns())]
 
 
-def _row_outcome(value: object) -> batch._Outcome:
-    from .analyze import analyze
+def _row_failure(value: object) -> batch._Outcome | None:
+    """The error row of a value that is no text to analyse, else None."""
     from .io import Document
 
     if _missing(value):
         return batch._Outcome(False, "no text (missing value)", {})
     if not isinstance(value, str):
         return batch._Outcome(False, f"text is {type(value).__name__}, not str", {})
-    doc = Document.from_text(value)
-    known = {"format": doc.format, "size": doc.size, "sha256": doc.sha256,
-             "encoding": doc.encoding}
     if not value.strip():
-        return batch._Outcome(False, "no text", known)
-    try:
-        return batch._rows(analyze(doc))
-    except Exception as exc:  # one bad row must not fail the whole partition (or Spark job)
-        return batch._Outcome(False, f"analysis failed: {type(exc).__name__}: {exc}", known)
+        return batch._document_failure(Document.from_text(value), "no text")
+    return None
 
 
 def _missing(value: object) -> bool:
@@ -413,10 +376,20 @@ def analyze_partition(
     if len(df):
         _warm()
     _LOADS.tasks += 1
-    keys = df[id_column] if id_column is not None else df.index.to_series()
-    items = [(_key(k), _row_outcome(v))
-             for k, v in zip(keys, df[text_column], strict=True)]
-    docs = _tables(items)["documents"].rename(columns={"path": "id"})
+    from .io import Document
+
+    keys = [_key(k) for k in (df[id_column] if id_column is not None else df.index)]
+    outcomes = [_row_failure(v) for v in df[text_column]]
+    # The texts are analysed together, as analyze_folder analyses files (one model call).
+    places = [i for i, out in enumerate(outcomes) if out is None]
+    texts = df[text_column].to_list()
+    analysed = batch._analyse_documents([Document.from_text(texts[i]) for i in places])
+    for i, out in zip(places, analysed, strict=True):
+        outcomes[i] = out
+    items = [(k, cast(batch._Outcome, out)) for k, out in zip(keys, outcomes, strict=True)]
+    # Only the documents table is built: the item tables go out as JSON.
+    docs = batch._build([(k, replace(out, stats=[], phrases=[], problems=[]))
+                         for k, out in items]).documents.rename(columns={"path": "id"})
     # _build shows undecodable file names as U+FFFD; an id is not a file name, keep it as is.
     text = docs["status"].dtype
     docs["id"] = pd.Series([k for k, _ in items], dtype=docs["id"].dtype, index=docs.index)
@@ -569,24 +542,25 @@ def run_on_scheduler(
         raise TypeError(f"address must be a scheduler address (str) or a distributed.Client, "
                         f"not {type(address).__name__}")
     paths = [os.path.abspath(p) for _, p in files]
-    done: dict[int, batch._Outcome] = {}
+    collector = batch._Collector()  # rows packed as they come, as in analyze_folder
     bar = batch._progress(len(files), progress)
     try:
         threads = _check_workers(client, shown, os.path.abspath(folder), timeout)
         size = max(1, min(_MAX_FILES_PER_TASK,
                           math.ceil(len(paths) / (threads * _TASKS_PER_THREAD))))
-        chunks = [list(enumerate(paths))[s:s + size] for s in range(0, len(paths), size)]
+        chunks = [list(enumerate(paths[s:s + size], start=s))
+                  for s in range(0, len(paths), size)]
         futures = client.map(_process_files, chunks, pure=False)
         for future in distributed.as_completed(futures, loop=client.loop):
             for i, out in future.result():
-                done[i] = out
+                collector.add(i, files[i][0], out)
                 bar.update(1)
             future.release()
     finally:
         bar.close()
         if own:
             client.close()
-    return batch._build([(files[i][0], done[i]) for i in sorted(done)])
+    return collector.results()
 
 
 # --- command line -------------------------------------------------------------------------------
