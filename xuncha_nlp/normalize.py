@@ -279,7 +279,9 @@ class Normalized:
         artefacts after it are not. An empty span maps to an empty span at the insertion point.
         """
         start, end = _check_span(start, end, len(self.text))
-        return _back_span(self._moves, start, end)
+        moves = self._moves
+        # Clean simplified text, or text only converted, maps to itself.
+        return _back_span(moves, start, end) if moves else (start, end)
 
     @cached_property
     def _moves(self) -> tuple[_Pass, ...]:

@@ -239,11 +239,8 @@ class PhraseExtractor:
             return []
         chosen = self._rank(doc, k)
         self._word_spans(doc, chosen)
-        # Unchanged text maps to itself; skip the walk back through the passes.
-        same = norm.text == norm.original
         return [
             Phrase(c.text, c.kind, c.source, round(c.score, 4), c.count,
-                   tuple(c.spans) if same else
                    tuple(norm.original_span(s, e) for s, e in c.spans))
             for c in chosen
         ]

@@ -393,11 +393,8 @@ def _problems_of_many(norms: Sequence[Normalized], *, engine: Engine | None = No
 def _problems(norm: Normalized, found: list[_Found], results: list[Classification]
               ) -> list[Problem]:
     problems: list[Problem] = []
-    # Unchanged text (clean simplified input) maps to itself; skip the walk back through
-    # the passes, as stats and phrases do.
-    untouched = norm.text == norm.original
     for (s, e, cues, marker), result in zip(found, results, strict=True):
-        os_, oe = (s, e) if untouched else norm.original_span(s, e)
+        os_, oe = norm.original_span(s, e)
         problems.append(Problem(norm.original[os_:oe], (os_, oe), norm.text[s:e], result,
                                 cues, marker))
     return problems

@@ -136,8 +136,6 @@ def extract_stats_normalized(norm: Normalized) -> list[Stat]:
     if not cands:
         return []
 
-    # clean simplified input comes back from normalize unchanged: its spans map to themselves
-    untouched = norm.text == norm.original
     out: list[Stat] = []
     for sent in sentences(eng, text, cands):
         body = text[sent.start:sent.end]
@@ -166,7 +164,7 @@ def extract_stats_normalized(norm: Normalized) -> list[Stat]:
             if joined_at:
                 start += bisect_right(joined_at, start)
                 end += bisect_right(joined_at, end - 1)
-            s, e = (start, end) if untouched else norm.original_span(start, end)
+            s, e = norm.original_span(start, end)
             unit = "轮" if c.counter == ORDINAL else eng.units[c.counter]
             for q in quantities(eng, c):
                 out.append(Stat(
