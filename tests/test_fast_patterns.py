@@ -21,6 +21,7 @@ from xuncha_nlp.normalize import normalize
 from xuncha_nlp.numbers import approximation_words
 from xuncha_nlp.problems import _COUNT, _COUNTER, _cues, _first_class, problem_cues
 from xuncha_nlp.statement import _lead_ins, lead_in_length
+from xuncha_nlp.triematch import TrieMatcher
 
 # The module, not the function of the same name that the package exports.
 analyze_module = importlib.import_module("xuncha_nlp.analyze")
@@ -197,3 +198,12 @@ def test_split_pieces_are_the_segments_as_tuples() -> None:
             (s.start, s.text, s.marker) for s in sentences.split_sentences(text, **kwargs)]
     assert sentences.split_pieces(text, clauses=True) == [
         (s.start, s.text, s.marker) for s in sentences.split_clauses(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("巡察整改不到位", min_size=0, max_size=4), max_size=5),
+       st.text("巡察整改不到位发现", max_size=20), st.integers(0, 22), st.integers(0, 22))
+def test_trie_search_is_any_word_in_the_slice(words: list[str], text: str, pos: int,
+                                              endpos: int) -> None:
+    expected = any(w and w in text[pos:endpos] for w in words)
+    assert TrieMatcher(words).search(text, pos, endpos) == expected

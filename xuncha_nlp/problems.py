@@ -32,8 +32,8 @@ from .errors import LexiconError
 from .model import Model
 from .normalize import Normalized, normalize, require_str
 from .sentences import split_pieces
-from .statement import lead_in_length
-from .triematch import TrieMatcher, _trie_pattern
+from .statement import _TRAILING, lead_in_length
+from .triematch import TrieMatcher
 
 _Found = tuple[int, int, tuple[str, ...], str]  # a statement's start, end, cues, marker
 
@@ -45,8 +45,6 @@ KINDS = ("pred", "noun", "ignore", "assert", "prevent", "target", "frame", "plan
          "header", "plan_header")
 GAP = "…"
 _GAP_MAX = 15
-_TRAILING = "，。、；：？！,.;:?! \t\n\u3000"
-_STRIP = _TRAILING + " "
 _NOMINAL_AFTER = re.compile("的|问题|现象|行为|倾向|情况|等|方面|单位|干部|人员|事项")
 _TITLE = re.compile("《[^《》\n]{0,60}》")
 _COUNT = "[0-9零一二三四五六七八九十百千万两余多]+"
@@ -89,29 +87,25 @@ class _Cues:
     verb_kind: dict[str, str]
     fixed: TrieMatcher
     negations: tuple[str, ...]
-    plans: TrieMatcher
     plan_starts: tuple[str, ...]
     plan_start_chars: frozenset[str]             # the first character of each plan start
     not_plans: tuple[str, ...]
     contrasts: tuple[str, ...]
     frame: re.Pattern[str]
     statistic: re.Pattern[str]
-    headers: tuple[str, ...]
-    plan_headers: tuple[str, ...]
     # Words without which no clause can yield a cue: the pred/noun cues that carry a weight
     # and the head of each gapped cue; or else a negation AND a fixed cue (未整改到位). Most
     # sentences of a report have neither, and are settled by a scan or two.
-    possible: re.Pattern[str]
-    negation_any: re.Pattern[str]
-    fixed_any: re.Pattern[str]
-    plan_any: re.Pattern[str]
+    possible: TrieMatcher
+    negation_any: TrieMatcher
+    plan_any: TrieMatcher
     # Any word that can put a cue into a clause: a plain cue (weighted or not), the word a
     # gapped cue needs, or a fixed cue. A clause with none of them scores nothing, fires
     # nothing and reports no fix, so only its opening (plan or not) is left to judge.
-    clause_any: re.Pattern[str]
-    gapped_any: re.Pattern[str]                  # the word each gapped cue needs
-    plan_header_any: re.Pattern[str]
-    header_any: re.Pattern[str]
+    clause_any: TrieMatcher
+    gapped_any: TrieMatcher                  # the word each gapped cue needs
+    plan_header_any: TrieMatcher
+    header_any: TrieMatcher
 
 
 @cache
@@ -177,17 +171,17 @@ def _cues() -> _Cues:
         gapped=tuple(gapped), verbs=TrieMatcher(verb_kind), verb_kind=verb_kind,
         fixed=TrieMatcher(by_kind["fixed"]),
         negations=tuple(sorted(by_kind["negation"], key=len, reverse=True)),
-        plans=TrieMatcher(by_kind["plan"]),
         plan_starts=tuple(sorted(by_kind["plan_start"], key=len, reverse=True)),
         plan_start_chars=frozenset(w[0] for w in by_kind["plan_start"] if w),
         not_plans=by_kind["not_plan"], contrasts=by_kind["contrast"],
         frame=re.compile(f"(?:{frames})[^。；！？\n]{{0,80}}?(?:问题|现象|短板|弱项|漏洞)"),
-        statistic=statistic, headers=by_kind["header"], plan_headers=by_kind["plan_header"],
-        possible=_any_of(necessary), negation_any=_any_of(by_kind["negation"]),
-        fixed_any=_any_of(by_kind["fixed"]), plan_any=_any_of(by_kind["plan"]),
-        clause_any=_any_of([*plain, *(g[3] for g in gapped), *by_kind["fixed"]]),
-        gapped_any=_any_of([g[3] for g in gapped]),
-        plan_header_any=_any_of(by_kind["plan_header"]), header_any=_any_of(by_kind["header"]))
+        statistic=statistic,
+        possible=TrieMatcher(necessary), negation_any=TrieMatcher(by_kind["negation"]),
+        plan_any=TrieMatcher(by_kind["plan"]),
+        clause_any=TrieMatcher([*plain, *(g[3] for g in gapped), *by_kind["fixed"]]),
+        gapped_any=TrieMatcher([g[3] for g in gapped]),
+        plan_header_any=TrieMatcher(by_kind["plan_header"]),
+        header_any=TrieMatcher(by_kind["header"]))
 
 
 def _first_class(words: Sequence[str]) -> tuple[str, str]:
@@ -199,11 +193,6 @@ def _first_class(words: Sequence[str]) -> tuple[str, str]:
     chars = "".join(sorted({re.escape(w[0]) for w in words}))
     tails = "|".join(f"(?<={re.escape(w[0])}){re.escape(w[1:])}" for w in words)
     return f"[{chars}]", tails
-
-
-def _any_of(words: Sequence[str]) -> re.Pattern[str]:
-    """A regex finding any of ``words`` (never matching when there are none)."""
-    return re.compile(_trie_pattern(sorted({w for w in words if w})) or "(?!)")
 
 
 # --- judging one statement ----------------------------------------------------------------------
@@ -235,8 +224,7 @@ def _judge(statement: str) -> _Verdict:
     if "问题" in statement:
         masks.extend(m.span() for m in cues.statistic.finditer(statement))
     # What no clause can hold when the whole statement lacks it (each clause is a slice).
-    scope = _Scope(cues.plan_any.search(statement) is not None,
-                   cues.fixed_any.search(statement) is not None,
+    scope = _Scope(cues.plan_any.search(statement), cues.fixed.search(statement),
                    tuple(g for g in cues.gapped if g[3] in statement)
                    if cues.gapped_any.search(statement) else ())
     total = 0.0
@@ -273,11 +261,11 @@ _PLAN = _Verdict(0.0, (), True)
 
 
 def _judge_clause(text: str, base: int, masks: list[tuple[int, int]], cues: _Cues,
-                  scope: _Scope | None = None) -> tuple[float, list[str], bool, bool]:
+                  scope: _Scope) -> tuple[float, list[str], bool, bool]:
     """(score, cues, is a plan, reports a fix) of one clause: ``text`` is its body (after
     any list marker), starting at ``base`` in the statement; ``scope`` that of the
-    statement, when known."""
-    plan_any, fixed_any, gapped = scope if scope is not None else (True, True, cues.gapped)
+    statement."""
+    plan_any, fixed_any, gapped = scope
     if plan_any and cues.plan_any.search(text):
         return 0.0, [], True, False
     stripped = text.lstrip()
@@ -422,7 +410,7 @@ def _verdict(core: str, cues: _Cues) -> _Verdict:
     "not a finding" (whether it reads as a plan then makes no difference to the caller).
     """
     if not cues.possible.search(core) and not (
-            cues.negation_any.search(core) and cues.fixed_any.search(core)):
+            cues.negation_any.search(core) and cues.fixed.search(core)):
         return _NO_CUE
     return _judge(core)
 
@@ -450,7 +438,7 @@ def _detect(text: str) -> list[_Found]:
         led = bool(lead) or carried
         carried = led and unit.rstrip().endswith(("；", ";"))
         rest = body[lead:] if lead else body
-        core = rest.strip(_STRIP)
+        core = rest.strip(_TRAILING)
         verdict = _verdict(core, cues) if core else _NO_CUE
         if (not core or verdict.score == 0) and (heading := _heading_kind(body, cues)):
             context = heading  # 主要问题： / 一、存在的主要问题 / 二、整改措施
@@ -465,6 +453,6 @@ def _detect(text: str) -> list[_Found]:
             continue
         needed = LIST_THRESHOLD if (context == "problems" or led) else THRESHOLD
         if verdict.score >= needed and verdict.cues:
-            at = start + len(marker) + lead + (len(rest) - len(rest.lstrip(_STRIP)))
+            at = start + len(marker) + lead + (len(rest) - len(rest.lstrip(_TRAILING)))
             out.append((at, at + len(core), verdict.cues, marker))
     return out

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from . import resources
 from .normalize import normalize
 from .sentences import strip_marker
-from .triematch import _trie_pattern
+from .triematch import TrieMatcher
 
 __all__ = ["clean_text", "lead_in_length", "model_text", "statement_text"]
 
@@ -74,7 +74,7 @@ class _LeadIns(NamedTuple):
     # A word every lead-in holds (a lead-in word, or the head of a gapped one) and how far
     # from its start a lead-in can end: most sentences hold no such word that near their
     # start, which one scan of a few dozen characters tells at a fraction of the full match.
-    needed: re.Pattern[str] | None
+    needed: TrieMatcher | None
     reach: int
 
 
@@ -107,8 +107,7 @@ def _lead_ins() -> _LeadIns:
     body = "|".join(alternatives) or "(?!)"
     needed_words = [*tails, *(head or tail for head, tail in gapped)]
     # A gapped cue with neither head nor tail (…) needs no word: no shortcut then.
-    needed = (re.compile(_trie_pattern(sorted(set(needed_words))))
-              if needed_words and all(needed_words) else None)
+    needed = TrieMatcher(needed_words) if needed_words and all(needed_words) else None
     return _LeadIns(re.compile(f"{opener}(?:{body})"), keep, needed, longest)
 
 

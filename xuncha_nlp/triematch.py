@@ -9,6 +9,7 @@ cue, not 整改 plus 主体责任.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 
 __all__ = ["TrieMatcher"]
@@ -47,6 +48,10 @@ class TrieMatcher:
         # No lookahead around the trie: re can then skip positions whose character starts
         # no word, which makes the scan several times faster.
         self._regex = re.compile(_trie_pattern(unique)) if unique else None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+        """Whether any word occurs in ``text[pos:endpos]``."""
+        return self._regex is not None and self._regex.search(text, pos, endpos) is not None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of :meth:`findall` as ``re.Match`` objects (no tuple per match)."""
