@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import documents
+from benchmarks.corpus import SEEDS, documents
 from benchmarks.timing import best_of, each
 
 
@@ -54,14 +54,13 @@ def main() -> None:
 
 
 def real_pages(conv, normalize, repeat: int) -> None:  # type: ignore[no-untyped-def]
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not seeds.is_dir():
+    if not SEEDS.is_dir():
         print("real pages: ../shared/seeds not found, skipped")
         return
     from xuncha_nlp import read_text
 
     print("real pages (../shared/seeds, 200 calls each):")
-    for path in sorted(seeds.iterdir()):
+    for path in sorted(SEEDS.glob("*.txt")):
         text = read_text(path).text
         docs = [text] * 200
         t_open = best_of(repeat, each(conv.convert, docs))

@@ -18,7 +18,6 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Callable
 
 # Run as a script: its directory (benchmarks/) is on sys.path.
 from report_corpus import build_reports
@@ -26,12 +25,6 @@ from timing import best_of
 
 from xuncha_nlp.phrases import PhraseExtractor
 from xuncha_nlp.segment import Segmenter
-
-
-def timed(fn: Callable[[], object]) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,15 +41,15 @@ def main(argv: list[str] | None = None) -> int:
 
     fast = PhraseExtractor(backend="rjieba")
     ref = PhraseExtractor(backend="jieba")
-    start_fast = timed(lambda: fast.extract(docs[0]))
+    start_fast = best_of(1, lambda: fast.extract(docs[0]))
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    start_jieba = timed(jieba.initialize)
+    start_jieba = best_of(1, jieba.initialize)
     import jieba.analyse
 
-    start_ref = timed(lambda: ref.extract(docs[0]))
+    start_ref = best_of(1, lambda: ref.extract(docs[0]))
     print(f"start-up: extract_phrases (rjieba) first call {start_fast:.2f} s; jieba "
           f"dictionary {start_jieba:.2f} s; extract_phrases (jieba back-end) first call "
           f"{start_ref:.2f} s")

@@ -9,6 +9,8 @@ import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The real published pages beside the repository (CI and developers have them).
+SEEDS = ROOT.parent / "shared" / "seeds"
 _FURNITURE_HEAD = ["來源：縣紀委監委網站  發布時間：2024-05-06", "【字體：大 中 小】"]
 _FURNITURE_TAIL = ["責編：王某", "掃一掃在手機打開當前頁", "【打印本頁】【關閉窗口】"]
 

@@ -10,19 +10,12 @@ tests (normalize, stats) and the benchmarks (benchmarks/corpus.py, bench_stats.p
 from __future__ import annotations
 
 import random
-from functools import cache
-from typing import Any
+
+from xuncha_nlp.normalize import _converter
 
 _SYLLABLES = ("jiān", "dū", "xiàn", "tǐ", "zhí", "lǜ", "guó", "mín", "zhèng", "cè", "xún",
               "chá", "lǐng", "dǎo", "diào", "fā", "qū", "lián", "jīng", "wèn", "tí", "gè", "de")
 _TONED = tuple(s for s in _SYLLABLES if s != "de")
-
-
-@cache
-def _s2t() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2t.json")
 
 
 def corrupt_variant(text: str, *, seed: int | random.Random = 0, pinyin_rate: float = 0.15,
@@ -40,7 +33,7 @@ def corrupt_variant(text: str, *, seed: int | random.Random = 0, pinyin_rate: fl
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     syllables = _SYLLABLES if neutral_tones else _TONED
     out: list[str] = []
-    for ch in _s2t().convert(text):
+    for ch in _converter("s2t").convert(text):
         if ch == "，" and rng.random() < comma_rate:
             out.append(rng.choice([",,", ",", "，，"]) if fullwidth_rate else ",,")
             continue
@@ -53,5 +46,8 @@ def corrupt_variant(text: str, *, seed: int | random.Random = 0, pinyin_rate: fl
         out.append(ch)
         if "\u4e00" <= ch <= "\u9fff" and rng.random() < pinyin_rate:
             syl = rng.choice(syllables)
-            out.append(f"（{syl}）" if rng.random() < fullwidth_rate else f"({syl})")
+            # No draw without full-width brackets: the same seed gives the same text as
+            # before they were added.
+            out.append(f"（{syl}）" if fullwidth_rate and rng.random() < fullwidth_rate
+                       else f"({syl})")
     return "".join(out)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast, get_args
 
 from . import resources
 
@@ -245,8 +245,8 @@ class _Lazy:
     @property
     def edits(self) -> _Edits:
         if self._edits is None:
-            record = _apply(self.before, self.find(self.before))[1]
-            self._edits = record if record is not None else _Edits([], [], [], [], [], [])
+            # Never None: a _Lazy is made only when the fast path changed something.
+            self._edits = cast(_Edits, _apply(self.before, self.find(self.before))[1])
         return self._edits
 
     def back_char(self, i: int) -> tuple[int, int]:
@@ -407,20 +407,18 @@ def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     return "".join(pieces), _Edits(kinds, starts, ends, outs, oute, after)
 
 
-def _has_controls(text: str, *, bmp: bool | None = None) -> bool:
-    if bmp or (bmp is None and _RE_CONTROL_BMP.search(text)):
-        return True
+def _has_surrogates(text: str) -> bool:
     try:
         text.encode("utf-16-le")  # four times faster than UTF-8 at finding them
-    except UnicodeEncodeError:  # lone surrogates
+    except UnicodeEncodeError:
         return True
     return False
 
 
-def _controls(text: str, *, bmp: bool | None = None) -> list[_Edit]:
-    """``bmp``: whether the text holds a BMP control character, if the caller knows."""
+def _controls(text: str, *, bmp: bool) -> list[_Edit]:
+    """``bmp``: whether the text holds a BMP control character (_odd_chars knows)."""
     edits: list[_Edit] = []
-    if _has_controls(text, bmp=bmp):
+    if bmp or _has_surrogates(text):
         for m in _RE_CONTROL.finditer(text):
             run = m.group()
             # Odd spaces become one plain space; invisible characters and controls go.
@@ -437,7 +435,7 @@ def _controls(text: str, *, bmp: bool | None = None) -> list[_Edit]:
 def _furniture_cues() -> tuple[re.Pattern[str] | None, tuple[str, ...], frozenset[str]]:
     contains, prefix, exact = [], [], []
     for cue, mode in resources.read_rows("furniture.tsv", 2):
-        key = _RE_KEY_DROP.sub("", cue.translate(_WIDTH))
+        key = _RE_KEY_DROP.sub("", _width(cue))  # as _is_furniture widens a line
         if mode == "contains":
             contains.append(key)
         elif mode == "prefix":
@@ -579,11 +577,7 @@ def _pinyin_kind(inner: str) -> int:
 
 
 def _pinyin(text: str) -> list[_Edit]:
-    if "(" not in text and "（" not in text:
-        return []
-    has_ascii, has_fw = "(" in text, "（" in text
-    if not ((has_ascii and _RE_ASCII_BRACKET.search(text))
-            or (has_fw and _RE_FW_BRACKET.search(text))):
+    if not _has_pinyin_bracket(text):
         return []
     # split() with one group gives [text, inner, text, inner, …] at C speed; positions follow
     # from the lengths (each match is one bracket, the inner text, one bracket).
