@@ -38,11 +38,13 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
+from xuncha_nlp import resources
+from xuncha_nlp.plot_font import FONT_FAMILY, FONT_FILE
+
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = ROOT / "data" / "fonts" / "XunchaSansSC-Regular.ttf"
-COMMON = ROOT / "data" / "lexicons" / "common_chars.txt"
-FAMILY = "Xuncha Sans SC"
-POSTSCRIPT = "XunchaSansSC-Regular"
+TARGET = ROOT / "data" / "fonts" / FONT_FILE
+FAMILY = FONT_FAMILY
+POSTSCRIPT = Path(FONT_FILE).stem
 SOURCE_PACKAGE = "pylopdf-fonts-zh-cn==0.1.1"
 SOURCE_MEMBER = "pylopdf_fonts_zh_cn/NotoSansSC-Regular.otf"
 # Maximum distance (font units, 1000 per em) between the cubic and its quadratic replacement:
@@ -78,16 +80,19 @@ def gb2312_hanzi() -> set[str]:
     return chars
 
 
-def common_chars() -> set[str]:
-    text = COMMON.read_text(encoding="utf-8")
-    return {line.strip() for line in text.splitlines()
-            if line.strip() and not line.startswith("#")}
+def wanted() -> tuple[set[str], set[str]]:
+    """(Han characters, other characters) the subset keeps: GB2312, the common characters,
+    and every character of the shipped chart labels (taxonomy, metrics, 暂无数据), which
+    analysts may edit."""
+    from xuncha_nlp.plot import NO_DATA
+    from xuncha_nlp.stats import metric_labels
+    from xuncha_nlp.taxonomy import categories
 
-
-def wanted() -> set[str]:
-    han = gb2312_hanzi() | common_chars()
+    labels = "".join([*(c.label for level in ("L1", "L2") for c in categories(level)),
+                      *metric_labels().values(), NO_DATA])
     other = {chr(cp) for lo, hi in RANGES for cp in range(lo, hi + 1)}
-    return han | other
+    han = gb2312_hanzi() | set(resources.read_words("common_chars.txt")) | set(labels)
+    return han - other, other
 
 
 def fetch_source(tmp: Path) -> Path:
@@ -113,8 +118,6 @@ def to_truetype(font: TTFont) -> None:
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
     del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
     glyf.compile(font)  # computes each glyph's bounds, needed for hmtx and maxp
     hmtx = font["hmtx"]
     for name, glyph in glyf.glyphs.items():
@@ -160,11 +163,13 @@ def rename(font: TTFont) -> None:
 
 
 def build(source: Path) -> tuple[int, int, list[str]]:
-    want = wanted()
+    han, other = wanted()
+    want = han | other
     font = TTFont(source)
     have = set(font.getBestCmap())
-    missing = sorted(ch for ch in want if ord(ch) not in have and not 0x2000 <= ord(ch) < 0x3300
-                     and not 0xFE30 <= ord(ch) <= 0xFFE6 and not 0x20 <= ord(ch) <= 0xFF)
+    # Symbols the source lacks are left to the fallback fonts; a missing Han character is
+    # worth reporting.
+    missing = sorted(ch for ch in han if ord(ch) not in have)
     options = subset.Options()
     options.layout_features = ["kern", "liga", "locl", "vert", "halt", "palt"]
     options.name_IDs = ["*"]

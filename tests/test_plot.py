@@ -53,12 +53,13 @@ PHRASES = pd.DataFrame([
     ("甲县/综述.txt", 3, "“两个维护”", 2), ("乙局整改通报.docx", 1, "巡察整改", 9),
     ("乙局整改通报.docx", 2, "三会一课", 3), ("乙局整改通报.docx", 3, "以案促改", 1),
 ], columns=["path", "rank", "phrase", "count"])
+# Each report's key figures, as analyze_folder derives them from STATS (largest value).
 DOCUMENTS = pd.DataFrame([
-    ("甲县/综述.txt", "ok", 1520.0, 93.5, 100.0),
-    ("乙局整改通报.docx", "ok", 41.0, 87.8, None),
-    ("丙/扫描件.pdf", "error", None, None, None),
+    ("甲县/综述.txt", "ok", 1520.0, 93.5, 100.0, 12_600_000.0, None),
+    ("乙局整改通报.docx", "ok", 41.0, 87.8, None, None, 6.0),
+    ("丙/扫描件.pdf", "error", None, None, None, None, None),
 ], columns=["path", "status", "stat_problems_found", "stat_rectification_rate",
-            "stat_coverage_rate"])
+            "stat_coverage_rate", "stat_funds_recovered", "stat_persons_accountable"])
 
 
 def results(documents: pd.DataFrame = DOCUMENTS, stats: pd.DataFrame = STATS,
@@ -119,6 +120,8 @@ CHARTS: list[tuple[str, Callable[[], Figure], list[str]]] = [
      ["1,520", "数量"]),
     ("phrases-results", lambda: plot.phrases(results()),
      ["巡察整改", "13次 / 2篇", "“两个维护”", "共2份报告"]),
+    ("phrases-results-count-reports-without-phrases", lambda: plot.phrases(
+        results(phrases=PHRASES[PHRASES["path"] == "甲县/综述.txt"])), ["共2份报告"]),
     ("phrases-documents", lambda: plot.phrases(PHRASES, measure="documents", top=2),
      ["巡察整改", "全面从严治党", "提及的报告数"]),
     ("phrases-matrix", lambda: plot.phrases(

@@ -292,17 +292,16 @@ def _integer_axis(ax: Axes) -> None:
 # --- statistics -----------------------------------------------------------------------------
 @cache
 def _metric_info() -> tuple[dict[str, str], dict[str, str]]:
-    """(metric -> Chinese label, metric -> scale: "%", "元", "count" or "ordinal")."""
+    """(metric -> Chinese label, metric -> scale: "%", "元", "count" or ORDINAL)."""
     from . import resources
+    from ._stat_rules import ORDINAL, metric_labels
 
-    labels: dict[str, str] = {}
     scales: dict[str, str] = {}
-    for metric, label, counters, _cues in resources.read_rows("metrics.tsv", 4):
+    for metric, _label, counters, _cues in resources.read_rows("metrics.tsv", 4):
         units = resources.split_variants(counters)
-        labels[metric] = label
         scales[metric] = next((u for u in ("%", "元") if u in units),
-                              "ordinal" if set(units) == {"ordinal"} else "count")
-    return labels, scales
+                              ORDINAL if set(units) == {ORDINAL} else "count")
+    return metric_labels(), scales
 
 
 def _stats_matrix(results: object, func: str) -> pd.DataFrame:
@@ -310,14 +309,13 @@ def _stats_matrix(results: object, func: str) -> pd.DataFrame:
     rather than a breakdown, as Analysis.key_stats); NaN where a document names none."""
     import pandas as pd
 
-    if isinstance(results, pd.DataFrame):
-        frame = results
-        docs: list[Any] = []
-    else:
-        frame = _table(results, "stats", func)
+    if not isinstance(results, pd.DataFrame):
         documents = getattr(results, "documents", None)
-        docs = _ok_documents(documents) if isinstance(documents, pd.DataFrame) else []
-    if "metric" not in frame.columns and any(str(c).startswith("stat_") for c in frame.columns):
+        if isinstance(documents, pd.DataFrame) and _has_stat_columns(documents):
+            # analyze_folder's documents hold each report's key figures already.
+            return _wide_stats(documents, func)
+    frame = results if isinstance(results, pd.DataFrame) else _table(results, "stats", func)
+    if "metric" not in frame.columns and _has_stat_columns(frame):
         return _wide_stats(frame, func)
     _require(frame, ["metric", "value"], func, "stats")
     doc = _doc_column(frame)
@@ -329,8 +327,12 @@ def _stats_matrix(results: object, func: str) -> pd.DataFrame:
                          "value": values})
     matrix = long.pivot_table(index="doc", columns="metric", values="value", aggfunc="max",
                               dropna=False, sort=False)
-    order = list(dict.fromkeys([*map(str, docs), *long["doc"]]))
+    order = list(dict.fromkeys(long["doc"]))
     return matrix.reindex(index=order).astype("float64")
+
+
+def _has_stat_columns(frame: pd.DataFrame) -> bool:
+    return any(str(c).startswith("stat_") for c in frame.columns)
 
 
 def _ok_documents(documents: pd.DataFrame) -> list[Any]:
@@ -364,6 +366,7 @@ def _wide_stats(frame: pd.DataFrame, func: str) -> pd.DataFrame:
 
 def _pick_metrics(matrix: pd.DataFrame, metrics: Sequence[str] | None, kind: str,
                   func: str) -> list[str]:
+    from ._stat_rules import ORDINAL
     from .stats import METRICS
 
     scales = _metric_info()[1]
@@ -392,7 +395,7 @@ def _pick_metrics(matrix: pd.DataFrame, metrics: Sequence[str] | None, kind: str
         # Rates are what reports compare across documents; counts differ by orders of
         # magnitude between a county's year and one unit's feedback.
         return [m for m in present if scales.get(m) == "%"]
-    return [m for m in present if scales.get(m) != "ordinal"]
+    return [m for m in present if scales.get(m) != ORDINAL]
 
 
 def _fmt(value: float, scale: str) -> str:
@@ -561,9 +564,10 @@ def _phrase_totals(data: object, func: str) -> tuple[list[tuple[str, int, int | 
     table = table[frame["phrase"].notna().to_numpy()]
     grouped = table.groupby("phrase", sort=False).agg(count=("count", "sum"),
                                                       docs=("doc", "nunique"))
-    return ([(str(p), int(r["count"]), int(r["docs"]) if doc else None)
-             for p, r in grouped.iterrows()],
-            int(table["doc"].nunique()) if doc else 0)
+    # As for the categories chart: a Results counts its reports without phrases too.
+    return ([(str(p), int(c), int(d) if doc else None)
+             for p, c, d in zip(grouped.index, grouped["count"], grouped["docs"], strict=True)],
+            _count_docs(data, frame) or 0)
 
 
 def phrases(results: object, *, top: int = 20, measure: PhraseMeasure = "count",
