@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from .io import EXTENSIONS
+
 __all__ = [
     "AnalysisOut",
     "AnalyzeRequest",
@@ -60,10 +62,11 @@ EXAMPLE_STATEMENTS: tuple[str, ...] = (
     "干部选拔任用程序不规范，超职数配备干部",
 )
 
-# The extensions read_text knows (xuncha_nlp.io.EXTENSIONS), in any case; JSON Schema
-# patterns have no case-insensitive flag.
-FILENAME_PATTERN = (r"\.([Tt][Xx][Tt]|[Dd][Oo][Cc][Xx]|[Pp][Dd][Ff]|[Hh][Tt][Mm][Ll]?|"
-                    r"[Ss][Hh][Tt][Mm][Ll])$")
+# The extensions read_text knows, in any case; JSON Schema patterns have no
+# case-insensitive flag.
+FILENAME_PATTERN = r"\.(" + "|".join(
+    "".join(f"[{c.upper()}{c}]" for c in ext[1:]) for ext in EXTENSIONS) + ")$"
+_EXTENSION_LIST = ", ".join(EXTENSIONS)
 
 _RE_FILENAME = re.compile(FILENAME_PATTERN)
 _EXAMPLE_LIST: list[JsonValue] = list(EXAMPLE_STATEMENTS)
@@ -185,7 +188,7 @@ class AnalyzeRequest(_Request):
     @classmethod
     def _readable_name(cls, value: str | None) -> str | None:
         if value is not None and (len(value) > 255 or not _RE_FILENAME.search(value)):
-            raise ValueError("filename must end in .txt, .docx, .pdf, .html, .htm or .shtml "
+            raise ValueError(f"filename must end in one of {_EXTENSION_LIST} "
                              "(at most 255 characters)")
         return value
 

@@ -144,6 +144,16 @@ def read_text(
                              f"{max_bytes}")
     try:
         data = _read_bytes(name, format, max_bytes)
+    except ReadError as exc:
+        _name_reason(exc, name)
+        raise
+    return _document(data, name, format)
+
+
+def _document(data: bytes, name: str, format: Format | None = None) -> Document:
+    """The Document of a file's bytes, read as ``format`` or as its name's extension says
+    (what read_text does once it has the bytes; the service reads uploads with it)."""
+    try:
         fmt = format or _format_of(name)
         if not data:
             raise ReadError(f"{name}: empty file (0 bytes)")
@@ -151,15 +161,20 @@ def read_text(
         if not text.strip():
             raise ReadError(f"{name}: no text in this {fmt} file")
     except ReadError as exc:
-        # Every reader words its message "<path>: <reason>"; expose both parts.
-        if exc.path is None:
-            exc.path = name
-            message = str(exc)
-            exc.reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+        _name_reason(exc, name)
         raise
     return Document(path=name, text=text, format=fmt, encoding=encoding,
                     title=_clean_title(title), size=len(data),
                     sha256=hashlib.sha256(data).hexdigest())
+
+
+def _name_reason(exc: ReadError, name: str) -> None:
+    """Set ``path`` and ``reason`` of ``exc``: every reader words its message
+    "<path>: <reason>"; expose both parts."""
+    if exc.path is None:
+        exc.path = name
+        message = str(exc)
+        exc.reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
 
 
 def _check_path(path: object) -> str:

@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path, PurePosixPath
@@ -73,7 +72,6 @@ DEFAULT_MAX_TEXT = 5_000_000
 DEFAULT_MAX_ITEMS = 1000
 REQUEST_ID_HEADER = "x-request-id"
 _RE_CLIENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-_RE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
 _RE_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _JSON_TYPES = ("application/json",)
 
@@ -271,7 +269,7 @@ def _check_text(text: str, field: str, limit: int) -> None:
 def _read_upload(file_b64: str, filename: str | None) -> Any:
     """The Document of an uploaded file, read by the reader its extension names."""
     from .errors import ReadError
-    from .io import EXTENSIONS, read_text
+    from .io import EXTENSIONS, _document
 
     if not filename:
         _invalid(("filename",), "filename is required with file: its extension (.txt, "
@@ -280,7 +278,7 @@ def _read_upload(file_b64: str, filename: str | None) -> Any:
         _invalid(("filename",), "filename holds control characters", "value_error")
     name = PurePosixPath(filename.replace("\\", "/")).name
     suffix = Path(name).suffix.lower()
-    if not _RE_SUFFIX.fullmatch(suffix) or suffix not in EXTENSIONS:
+    if suffix not in EXTENSIONS:
         what = f"files of type {suffix!r}" if suffix else "files without an extension"
         _invalid(("filename",), f"cannot read {what}; supported: "
                  f"{', '.join(sorted(EXTENSIONS))}", "unsupported_file_type")
@@ -288,15 +286,10 @@ def _read_upload(file_b64: str, filename: str | None) -> Any:
         data = base64.b64decode(file_b64, validate=True)
     except (binascii.Error, ValueError) as exc:
         _invalid(("file",), f"file is not valid base64 ({exc})", "base64_decode")
-    with tempfile.TemporaryDirectory(prefix="xuncha-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            doc = read_text(path)
-        except ReadError as exc:
-            # The reason never names the temporary path; the client knows the file by its name.
-            _invalid(("file",), f"{filename}: {exc.reason}", "unreadable_file")
-    return dataclasses.replace(doc, path=filename)
+    try:
+        return _document(data, filename)
+    except ReadError as exc:
+        _invalid(("file",), f"{filename}: {exc.reason}", "unreadable_file")
 
 
 @dataclasses.dataclass(frozen=True)
