@@ -25,7 +25,6 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -365,7 +364,9 @@ def _run(paths: Sequence[str], workers: int) -> Iterator[tuple[int, _Outcome]]:
             yield from enumerate(_process_many(paths[first:first + MAX_FILES_PER_TASK]),
                                  start=first)
         return
+    # Imported here: importing xuncha_nlp should not pay for the process pool machinery.
     import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     if sys.platform.startswith("linux"):
         # Warm up once here and fork: every worker inherits the loaded lexicons, segmenter
@@ -382,20 +383,21 @@ def _run(paths: Sequence[str], workers: int) -> Iterator[tuple[int, _Outcome]]:
                                initializer=_init_worker)
     pending: dict[Future[list[_Outcome]], int] = {}
     todo = iter(range(0, len(paths), size))
-    try:
+
+    def top_up() -> None:
         for first in todo:
             pending[pool.submit(_process_many, paths[first:first + size])] = first
             if len(pending) >= limit:
                 break
+
+    try:
+        top_up()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 first = pending.pop(fut)
                 yield from enumerate(fut.result(), start=first)
-            for first in todo:
-                pending[pool.submit(_process_many, paths[first:first + size])] = first
-                if len(pending) >= limit:
-                    break
+            top_up()
     finally:
         for fut in pending:
             fut.cancel()
@@ -449,14 +451,19 @@ _CATEGORICAL = {
 }
 
 
+def _dtype(table: str, column: str) -> str | None:
+    """The pandas dtype of a column, None for text."""
+    if table == "documents" and column.startswith("stat_"):
+        return "Float64"
+    if table == "documents" and column.startswith("artefacts_"):
+        return "Int64"
+    return _DTYPES.get(table, {}).get(column)
+
+
 def _arrow_type(table: str, column: str) -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
-    dtype = _DTYPES.get(table, {}).get(column)
-    if table == "documents" and column.startswith("stat_"):
-        dtype = "Float64"
-    elif table == "documents" and column.startswith("artefacts_"):
-        dtype = "Int64"
+    dtype = _dtype(table, column)
     if dtype is None:
         return pa.string()
     return {"Int64": pa.int64(), "int64": pa.int64(), "Float64": pa.float64(),
@@ -545,12 +552,7 @@ class _Collector:
             frame = table.drop_columns(["_order"]).to_pandas(
                 types_mapper={pa.string(): text}.get)
             del table
-            types = {c: _DTYPES.get(name, {}).get(c) or str(frame[c].dtype)
-                     for c in frame.columns}
-            if name == "documents":
-                types.update({c: "Float64" for c in frame.columns if c.startswith("stat_")})
-                types.update({c: "Int64" for c in frame.columns
-                              if c.startswith("artefacts_")})
+            types = {c: _dtype(name, c) or str(frame[c].dtype) for c in frame.columns}
             frame = frame.astype(types)
             for column in _CATEGORICAL.get(name, ()):
                 # categories in sorted order, whichever file came first
@@ -860,10 +862,7 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
             bar.close()
     finished = collector.count
     results = collector.results()
-    try:
-        write_results(results, output, args.format)
-    except (OSError, ImportError) as exc:
-        err.write(f"xuncha batch: cannot write {args.format} tables into {output}: {exc}\n")
+    if not _write_tables(results, output, args.format, err):
         return 1
     ok = int((results.documents["status"] == "ok").sum())
     err.write(f"xuncha batch: {ok} of {len(files)} files analysed"
@@ -874,6 +873,16 @@ def cmd_batch(args: argparse.Namespace, *, err: IO[str] | None = None) -> int:
                   "run again with --resume to finish\n")
         return 130
     return report_failures(results, err)
+
+
+def _write_tables(results: Results, output: Path, fmt: OutputFormat, err: IO[str]) -> bool:
+    """write_results for the batch commands: False, said on ``err``, when it fails."""
+    try:
+        write_results(results, output, fmt)
+    except (OSError, ImportError) as exc:
+        err.write(f"xuncha batch: cannot write {fmt} tables into {output}: {exc}\n")
+        return False
+    return True
 
 
 def report_failures(results: Results, err: IO[str]) -> int:

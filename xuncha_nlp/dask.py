@@ -602,10 +602,7 @@ def cmd_batch_scheduler(args: argparse.Namespace, *, err: IO[str] | None = None)
     except XunchaError as exc:
         err.write(f"xuncha batch: {exc}\n")
         return 1
-    try:
-        batch.write_results(results, output, args.format)
-    except (OSError, ImportError) as exc:
-        err.write(f"xuncha batch: cannot write {args.format} tables into {output}: {exc}\n")
+    if not batch._write_tables(results, output, args.format, err):
         return 1
     ok = int((results.documents["status"] == "ok").sum())
     err.write(f"xuncha batch: {ok} of {len(results.documents)} files analysed on "
