@@ -75,11 +75,14 @@ _TASKS_PER_THREAD = 4
 _MAX_FILES_PER_TASK = 32
 
 
-def _require_dask() -> None:
+def _require_dask(*, frames: bool = False) -> None:
+    """Fail here, naming the extra, not at compute time; dask.dataframe (slow to import)
+    only for the functions that make DataFrames."""
     try:
         import dask
         import dask.bag
-        import dask.dataframe  # noqa: F401  (only to fail here, not at compute time)
+        if frames:
+            import dask.dataframe  # noqa: F401
     except ImportError as exc:
         raise ImportError(_EXTRA) from exc
 
@@ -289,7 +292,7 @@ def to_frames(bag: db.Bag) -> dict[str, dd.DataFrame]:
     (reset it after computing). Compute the tables together (``dask.compute(*frames.values())``)
     or persist the bag first: computing them one by one analyses every item again.
     """
-    _require_dask()
+    _require_dask(frames=True)
     import dask
     import dask.bag as db
     import dask.dataframe as dd
@@ -421,7 +424,7 @@ def analyze_dataframe(
     ddf: dd.DataFrame, text_column: str, *, id_column: str | None = None
 ) -> dd.DataFrame:
     """:func:`analyze_partition` on every partition of a dask DataFrame, with its meta."""
-    _require_dask()
+    _require_dask(frames=True)
     import dask
     import dask.dataframe as dd
 
