@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal, get_args
 
 from .model import Model, default_model, load_model
@@ -56,7 +55,9 @@ class Classification:
     @property
     def label(self) -> str | None:
         """The Chinese display label of a shipped category, else ``None``."""
-        return None if self.category is None else _labels().get(self.category)
+        from .taxonomy import label_of
+
+        return None if self.category is None else label_of(self.category)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,17 +67,6 @@ class Classification:
             {"category": self.runner_up[0], "score": round(self.runner_up[1], 6)},
             "evidence": list(self.evidence), "engine": self.engine,
         }
-
-
-@cache
-def _labels() -> dict[str, str]:
-    """Shipped category id → display label (asked for every problem of every report)."""
-    from .taxonomy import categories
-
-    labels: dict[str, str] = {}
-    for c in categories("L2"):
-        labels.setdefault(c.id, c.label)  # the first, as a scan of the list would find
-    return labels
 
 
 class Classifier:

@@ -126,7 +126,7 @@ def split_sentences(text: str, *, semicolons: bool = False) -> list[Segment]:
     """
     require_str(text, "split_sentences()")
     ends = _RE_SENT_END_SEMI if semicolons else _RE_SENT_END
-    return _split(text, 0, len(text), ends, markers=True)
+    return _split(text, 0, len(text), ends)
 
 
 def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
@@ -137,7 +137,7 @@ def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[Seg
     stop = len(text) if end is None else end
     if not 0 <= start <= stop <= len(text):
         raise ValueError(f"span ({start}, {end}) is outside the text of length {len(text)}")
-    return _split(text, start, stop, _RE_CLAUSE_END, markers=True)
+    return _split(text, start, stop, _RE_CLAUSE_END)
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -265,26 +265,23 @@ def split_pieces(text: str, *, clauses: bool = False, semicolons: bool = False) 
     return _pieces(text, 0, len(text), ends)
 
 
-def _split(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
-           markers: bool) -> list[Segment]:
+def _split(text: str, start: int, end: int, ends_re: re.Pattern[str]) -> list[Segment]:
     return [Segment(s, s + len(body), body, marker)
-            for s, body, marker in _pieces(text, start, end, ends_re, markers=markers)]
+            for s, body, marker in _pieces(text, start, end, ends_re)]
 
 
-def _pieces(text: str, start: int, end: int, ends_re: re.Pattern[str], *,
-            markers: bool = True) -> list[Piece]:
+def _pieces(text: str, start: int, end: int, ends_re: re.Pattern[str]) -> list[Piece]:
     p_starts, p_ends = _protected(text, start, end)
     if not p_starts:  # nothing protected (most clauses): every end cuts
         cuts = [m.end() for m in ends_re.finditer(text, start, end)]
     else:
         cuts = _cuts_outside(text, start, end, ends_re, p_starts, p_ends)
     marker_at: dict[int, str] = {}
-    if markers:
-        for pos, marker in _marker_starts(text, start, end, p_starts, p_ends):
-            marker_at[pos] = marker
-            cuts.append(pos)
-        if marker_at:
-            cuts.sort()
+    for pos, marker in _marker_starts(text, start, end, p_starts, p_ends):
+        marker_at[pos] = marker
+        cuts.append(pos)
+    if marker_at:
+        cuts.sort()
     cuts.append(end)
     out: list[Piece] = []
     prev = start

@@ -86,6 +86,19 @@ def area_of(cid: str) -> str | None:
     return _areas().get(cid)
 
 
+@cache
+def _labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for c in categories("L2"):
+        labels.setdefault(c.id, c.label)  # the first, as a scan of the list would find
+    return labels
+
+
+def label_of(cid: str) -> str | None:
+    """The display label of the shipped L2 category ``cid``, or None for an unknown id."""
+    return _labels().get(cid)
+
+
 def taxonomy_fingerprint(labels: dict[str, str | None]) -> str:
     """A short stable id of a label set and its areas, stored in models to detect mismatch."""
     import hashlib
