@@ -480,6 +480,20 @@ def test_serve_command_rejects_bad_options(argv: list[str],
     assert "out of range" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("workers", "kwargs", "exc"), [
+    (2, {"max_text": 0}, ValueError), (2, {"max_items": "9"}, TypeError),
+    (1, {"max_body": 0}, ValueError)])
+def test_serve_checks_limits_before_starting(monkeypatch: pytest.MonkeyPatch, workers: int,
+                                             kwargs: dict[str, Any],
+                                             exc: type[Exception]) -> None:
+    # Several workers build their apps in their own processes: a bad limit must fail here.
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("uvicorn started"))
+    with pytest.raises(exc, match="serve\\(\\)"):
+        server.serve(workers=workers, **kwargs)
+
+
 def test_env_settings_must_be_integers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(server.MAX_TEXT_ENV, "lots")
     with pytest.raises(ValueError, match="XUNCHA_MAX_TEXT"):

@@ -404,11 +404,11 @@ _ERROR_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
                 415: "unsupported_media_type", 422: "invalid_request", 500: "internal_error"}
 
 
-def _check_limit(name: str, value: object) -> int:
+def _check_limit(name: str, value: object, func: str = "create_app()") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"create_app(): {name} must be an int, not {type(value).__name__}")
+        raise TypeError(f"{func}: {name} must be an int, not {type(value).__name__}")
     if value < 1:
-        raise ValueError(f"create_app(): {name} must be at least 1, not {value}")
+        raise ValueError(f"{func}: {name} must be at least 1, not {value}")
     return value
 
 
@@ -622,6 +622,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
 
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"serve(): workers must be an int >= 1, not {workers!r}")
+    # Here, not only in create_app: with several workers that runs in each worker process.
+    for name, value in (("max_body", max_body), ("max_text", max_text),
+                        ("max_items", max_items)):
+        _check_limit(name, value, "serve()")
     key = api_key if api_key is not None else (os.environ.get(API_KEY_ENV) or None)
     if workers == 1:
         app = create_app(api_key=key, max_body=max_body, max_text=max_text,
