@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 from difflib import SequenceMatcher
@@ -385,3 +386,13 @@ def test_script_fixes_anchor_search_matches_full_search(text: str) -> None:
 
     fixes = _script_fixes()
     assert _fix_script(text) == fixes.pattern.sub(lambda m: fixes.table[m.group()], text)
+
+
+@pytest.mark.parametrize("text", ["巡察監(jiān)督,,發(fā)現問題,。", "琳{(diào)研，監(jiān)(dū)督"],
+                         ids=["annotated", "chained-and-mangled"])
+def test_normalized_pickles_with_its_fast_passes(text: str) -> None:
+    # Dask moves analyses between processes; the fast passes' edits must survive that.
+    norm = normalize(text)
+    back = pickle.loads(pickle.dumps(norm))
+    assert back.text == norm.text and back.changes == norm.changes
+    assert back.original_span(0, len(back.text)) == norm.original_span(0, len(norm.text))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from . import resources
 
@@ -227,16 +227,16 @@ class _Rewrite(NamedTuple):
 
 
 class _Lazy:
-    """A pass whose text came from a fast regex substitution. Its edits are found only when
-    a span is mapped or ``changes`` is read, by the general pass ``find``, which gives the
-    same text: the fast path is taken only when that is guaranteed."""
+    """A pass whose text came from a fast C-level split and join. Its edits are worked out
+    from that split (``resolve(*data)``) only when a span is mapped or ``changes`` is read:
+    the same edits as the general pass, which property tests check."""
 
-    __slots__ = ("_edits", "before", "chars", "count", "find", "kind")
+    __slots__ = ("_edits", "chars", "count", "data", "kind", "resolve")
 
-    def __init__(self, before: str, find: Callable[[str], list[_Edit]], kind: ChangeKind,
-                 count: int, chars: int) -> None:
-        self.before = before
-        self.find = find
+    def __init__(self, resolve: Callable[..., list[_Edit]], data: tuple[Any, ...],
+                 kind: ChangeKind, count: int, chars: int) -> None:
+        self.resolve = resolve  # a module-level function, so that Normalized pickles
+        self.data = data
         self.kind = kind
         self.count = count  # edits, known from the fast path without finding them
         self.chars = chars  # characters they removed
@@ -245,8 +245,7 @@ class _Lazy:
     @property
     def edits(self) -> _Edits:
         if self._edits is None:
-            # Never None: a _Lazy is made only when the fast path changed something.
-            self._edits = cast(_Edits, _apply(self.before, self.find(self.before))[1])
+            self._edits = _record(self.resolve(*self.data))
         return self._edits
 
     def back_char(self, i: int) -> tuple[int, int]:
@@ -257,6 +256,9 @@ class _Lazy:
 
 
 _Pass = _Edits | _Rewrite | _Lazy
+# What a fast path gives: the text, how many edits and removed characters, and the function
+# and data that work out its edits when they are asked for.
+_Fast = tuple[str, int, int, Callable[..., list["_Edit"]], tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -387,24 +389,28 @@ def _edits_of(step: _Pass) -> Iterator[tuple[ChangeKind, int, int, str]]:
 _Edit = tuple[int, int, str, ChangeKind]
 
 
+def _record(edits: list[_Edit]) -> _Edits:
+    """The pass record of sorted, non-overlapping, non-empty ``edits``."""
+    starts, ends, after, kinds = map(list, zip(*edits, strict=True))
+    # Output position of each edit: its input start shifted by what earlier ones changed.
+    shifts = accumulate((len(a) - e + s for s, e, a in zip(starts, ends, after, strict=True)),
+                        initial=0)
+    outs = [s + d for s, d in zip(starts, shifts, strict=False)]
+    oute = [o + len(a) for o, a in zip(outs, after, strict=True)]
+    return _Edits(kinds, starts, ends, outs, oute, after)
+
+
 def _apply(text: str, edits: list[_Edit]) -> tuple[str, _Edits | None]:
     """Apply sorted, non-overlapping edits; return the new text and the pass record."""
     if not edits:
         return text, None
     pieces: list[str] = []
-    outs: list[int] = []
-    oute: list[int] = []
-    pos = shift = 0
+    pos = 0
     for s, e, a, _ in edits:
         pieces += (text[pos:s], a)
-        # Output position of each edit: its input start shifted by what earlier ones changed.
-        outs.append(s + shift)
-        oute.append(s + shift + len(a))
-        shift += len(a) - e + s
         pos = e
     pieces.append(text[pos:])
-    starts, ends, after, kinds = map(list, zip(*edits, strict=True))
-    return "".join(pieces), _Edits(kinds, starts, ends, outs, oute, after)
+    return "".join(pieces), _record(edits)
 
 
 def _has_surrogates(text: str) -> bool:
@@ -615,7 +621,7 @@ def _pinyin(text: str) -> list[_Edit]:
     return edits
 
 
-def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
+def _pinyin_fast(text: str) -> _Fast | None:
     """The text without its pinyin annotations (and how many), found with a C-level split
     and join, on the common kind of annotated page: every pinyin-like bracket directly
     follows a Han character and is pinyin, and at least one of them has tones. There
@@ -625,7 +631,7 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     ascii_pinyin = "(" in text and _RE_ASCII_BRACKET.search(text) is not None
     fw_pinyin = "（" in text and _RE_FW_BRACKET.search(text) is not None
     if not (ascii_pinyin or fw_pinyin):
-        return text, 0, 0  # nothing pinyin-like: nothing to remove (as the general pass finds)
+        return text, 0, 0, _pinyin_edits, ()  # nothing pinyin-like, as the general pass finds
     # Literal-first patterns scan faster; either one alone splits like the general one
     # when the other kind of opening bracket never starts a match.
     if not fw_pinyin:
@@ -643,7 +649,7 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
     if not all(kinds.values()) or 2 not in kinds.values():
         return None
     out = "".join(texts)
-    count = len(inners)
+    later: list[tuple[int, int]] = []
     if _has_pinyin_bracket(out):
         # Left over: annotations after another one (a chain) or after a symbol that the
         # scrape made of the annotated character (琳{(diào)研). The general pass removes
@@ -655,13 +661,37 @@ def _pinyin_fast(text: str) -> tuple[str, int, int] | None:
             if not (s and _RE_HAN_OR_SYMBOL.match(out, s - 1)) or _pinyin_kind(m[1]) != 2:
                 return None  # after a space, a letter or digit, the start of the text …
             pieces.append(out[done:s])
+            later.append(m.span())
             done = m.end()
         pieces.append(out[done:])
-        count += len(pieces) - 1
         out = "".join(pieces)
         if _has_pinyin_bracket(out):
             return None
-    return out, count, len(text) - len(out)
+    return out, len(inners) + len(later), len(text) - len(out), _pinyin_edits, (
+        texts, inners, later)
+
+
+def _pinyin_edits(texts: list[str], inners: list[str], later: list[tuple[int, int]]
+                  ) -> list[_Edit]:
+    """:func:`_pinyin_fast`'s removals as edits: each annotation of its split (a bracket,
+    the inner text, a bracket), then those it took from the split's output (``later``),
+    placed back in the input."""
+    edits: list[_Edit] = []
+    pos = 0
+    for t, inner in zip(texts, inners, strict=False):
+        pos += len(t)
+        edits.append((pos, pos + len(inner) + 2, "", "pinyin"))
+        pos += len(inner) + 2
+    if later:
+        # Where each removal of the split lands in its output, and what was removed
+        # up to it: a later bracket moves back by the removals before (or at) it.
+        removed = list(accumulate((e - s for s, e, _, _ in edits), initial=0))
+        landed = [s - r for (s, _, _, _), r in zip(edits, removed, strict=False)]
+        for s, e in later:
+            shift = removed[bisect_right(landed, s)]
+            edits.append((s + shift, e + shift, "", "pinyin"))
+        edits.sort()
+    return edits
 
 
 def _has_pinyin_bracket(text: str) -> bool:
@@ -756,7 +786,7 @@ def _punctuation(text: str) -> list[_Edit]:
 _WS_CHARS = " \t\u00a0\u3000\n"
 
 
-def _punctuation_fast(text: str) -> tuple[str, int, int] | None:
+def _punctuation_fast(text: str) -> _Fast | None:
     """:func:`_punctuation`'s text (with the number of runs changed and their characters)
     by a C-level split and join, on pages where no space touches a run, so every
     neighbour is the adjacent character and both ways decide alike. None otherwise (the
@@ -764,7 +794,7 @@ def _punctuation_fast(text: str) -> tuple[str, int, int] | None:
     ascii_marks = any(c in text for c in ASCII_MARKS)
     parts = (_RE_MARKS_SPLIT if ascii_marks else _RE_FW_MARKS_SPLIT).split(text)
     if len(parts) == 1:
-        return text, 0, 0
+        return text, 0, 0, _punctuation_edits, ()
     texts, runs = parts[0::2], parts[1::2]
     joined_runs = "".join(runs)
     # The character left of each run; a run at the very start has none, and "\n" stands
@@ -787,9 +817,22 @@ def _punctuation_fast(text: str) -> tuple[str, int, int] | None:
             kept += 1
             kept_chars += len(runs[i])
     if kept == len(runs):
-        return text, 0, 0
+        return text, 0, 0, _punctuation_edits, ()
     parts[1::2] = new
-    return "".join(parts), len(runs) - kept, len(joined_runs) - kept_chars
+    return ("".join(parts), len(runs) - kept, len(joined_runs) - kept_chars,
+            _punctuation_edits, (texts, runs, new))
+
+
+def _punctuation_edits(texts: list[str], runs: list[str], new: list[str]) -> list[_Edit]:
+    """:func:`_punctuation_fast`'s changed runs as edits (runs and texts alternate)."""
+    edits: list[_Edit] = []
+    pos = 0
+    for t, run, repl in zip(texts, runs, new, strict=False):
+        pos += len(t)
+        if repl != run:
+            edits.append((pos, pos + len(run), repl, "punctuation"))
+        pos += len(run)
+    return edits
 
 
 def _has_hspace(text: str) -> bool:
@@ -990,17 +1033,17 @@ def _normalize(text: str, script: Script | None, *, fast: bool) -> Normalized:
         if record is not None:
             passes.append(record)
 
-    def edit_fast(quick: Callable[[str], tuple[str, int, int] | None],
+    def edit_fast(quick: Callable[[str], _Fast | None],
                   make: Callable[[str], list[_Edit]], kind: ChangeKind) -> None:
-        # The fast way gives the general pass's text; its edits are found on demand.
+        # The fast way gives the general pass's text; its edits are worked out on demand.
         nonlocal text
         found = quick(text) if fast else None
         if found is None:
             edit(make)
             return
-        out, count, chars = found
+        out, count, chars, resolve, data = found
         if count:
-            passes.append(_Lazy(text, make, kind, count, chars))
+            passes.append(_Lazy(resolve, data, kind, count, chars))
             text = out
 
     controls, wide = _odd_chars(text)
